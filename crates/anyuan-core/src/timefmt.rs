@@ -13,7 +13,12 @@ const MONTHS_EN: [&str; 12] = [
 pub fn date(lang: Lang, d: NaiveDate) -> String {
     match lang {
         Lang::Zh => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
-        Lang::En => format!("{} {} {}", d.day(), MONTHS_EN[d.month0() as usize], d.year()),
+        Lang::En => format!(
+            "{} {} {}",
+            d.day(),
+            MONTHS_EN[d.month0() as usize],
+            d.year()
+        ),
     }
 }
 
@@ -83,7 +88,10 @@ mod tests {
     use super::*;
 
     fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(y, mo, d).unwrap().and_hms_opt(h, mi, 0).unwrap()
+        NaiveDate::from_ymd_opt(y, mo, d)
+            .unwrap()
+            .and_hms_opt(h, mi, 0)
+            .unwrap()
     }
 
     #[test]
@@ -91,8 +99,14 @@ mod tests {
         let t = at(2018, 11, 5, 14, 30);
         assert_eq!(date_time(Lang::Zh, t), "2018年11月5日 14:30");
         assert_eq!(date_time(Lang::En, t), "5 Nov 2018 14:30");
-        assert_eq!(date_time(Lang::Zh, at(2018, 1, 9, 7, 5)), "2018年1月9日 07:05");
-        assert_eq!(date_with_weekday(Lang::Zh, t.date()), "2018年11月5日 星期一");
+        assert_eq!(
+            date_time(Lang::Zh, at(2018, 1, 9, 7, 5)),
+            "2018年1月9日 07:05"
+        );
+        assert_eq!(
+            date_with_weekday(Lang::Zh, t.date()),
+            "2018年11月5日 星期一"
+        );
         assert_eq!(date_with_weekday(Lang::En, t.date()), "Mon 5 Nov 2018");
     }
 

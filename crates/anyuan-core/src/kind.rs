@@ -1,0 +1,272 @@
+//! Record kinds and their metadata: who may write them, whether they are
+//! confidential, whether they are children of another kind, and their fields.
+//!
+//! Adding a kind is a few lines: a variant in [`Kind`], its arm in
+//! [`Kind::spec`] (a `static` [`KindSpec`]) and its entry in [`Kind::ALL`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Role;
+use crate::validate::{FieldSpec, Rule};
+
+/// A kind of synced record. Serialised in snake_case (`"drill_arrival"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A school, kindergarten or the district itself (单位). A unit record's
+    /// id equals its [`UnitId`](crate::record::UnitId) and its unit is itself.
+    Unit,
+    /// A class (班级) of a unit.
+    Class,
+    /// A staff directory entry (人员): name, role, phone.
+    Person,
+    /// An emergency drill (应急演练). Minimal fields; owned by the drills module.
+    Drill,
+    /// One class's arrival at the assembly point during a drill: a child of
+    /// [`Kind::Drill`], so concurrent arrivals never conflict.
+    DrillArrival,
+    /// A clue report (线索). Confidential: readable only by the school's
+    /// admins and the district.
+    Clue,
+}
+
+/// What the rest of the system needs to know about a kind.
+#[derive(Debug)]
+pub struct KindSpec {
+    /// The wire name (`serde`), also used in SQL.
+    pub name: &'static str,
+    /// Chinese label for messages.
+    pub zh: &'static str,
+    /// English label for messages.
+    pub en: &'static str,
+    /// Readable only by the unit's admins and the district.
+    pub confidential: bool,
+    /// Roles that may create or change records of this kind.
+    pub writers: &'static [Role],
+    /// The kind of the parent record, for child records.
+    pub parent: Option<Kind>,
+    /// The fields a record of this kind may have, besides `deleted`.
+    pub fields: &'static [FieldSpec],
+}
+
+const ADMINS: &[Role] = &[Role::DistrictAdmin, Role::SchoolAdmin];
+const EVERYONE: &[Role] = &[Role::DistrictAdmin, Role::SchoolAdmin, Role::Staff];
+
+static UNIT: KindSpec = KindSpec {
+    name: "unit",
+    zh: "单位",
+    en: "unit",
+    confidential: false,
+    writers: ADMINS,
+    parent: None,
+    fields: &[
+        FieldSpec::new("name", "名称", "Name", Rule::Text { max: 60 }).required(),
+        FieldSpec::new(
+            "type",
+            "类型",
+            "Type",
+            Rule::OneOf(&["school", "kindergarten", "district"]),
+        )
+        .required(),
+        FieldSpec::new("address", "地址", "Address", Rule::Text { max: 200 }),
+    ],
+};
+
+static CLASS: KindSpec = KindSpec {
+    name: "class",
+    zh: "班级",
+    en: "class",
+    confidential: false,
+    writers: ADMINS,
+    parent: None,
+    fields: &[
+        FieldSpec::new("name", "班级名称", "Class name", Rule::Text { max: 40 }).required(),
+        FieldSpec::new("grade", "年级", "Grade", Rule::Text { max: 20 }),
+        FieldSpec::new(
+            "size",
+            "人数",
+            "Number of students",
+            Rule::Int { min: 0, max: 200 },
+        ),
+    ],
+};
+
+static PERSON: KindSpec = KindSpec {
+    name: "person",
+    zh: "人员",
+    en: "person",
+    confidential: false,
+    writers: ADMINS,
+    parent: None,
+    fields: &[
+        FieldSpec::new("name", "姓名", "Name", Rule::Text { max: 40 }).required(),
+        FieldSpec::new("role", "职务", "Role", Rule::Text { max: 40 }),
+        FieldSpec::new("phone", "电话", "Phone", Rule::Phone),
+    ],
+};
+
+static DRILL: KindSpec = KindSpec {
+    name: "drill",
+    zh: "应急演练",
+    en: "drill",
+    confidential: false,
+    writers: EVERYONE,
+    parent: None,
+    fields: &[
+        FieldSpec::new(
+            "drill_kind",
+            "演练类型",
+            "Drill type",
+            Rule::OneOf(&[
+                "violence",
+                "fire",
+                "weather",
+                "earthquake",
+                "disease",
+                "food_poisoning",
+                "school_bus",
+            ]),
+        )
+        .required(),
+        FieldSpec::new(
+            "status",
+            "状态",
+            "Status",
+            Rule::OneOf(&["planned", "running", "done", "cancelled"]),
+        ),
+        FieldSpec::new("place", "地点", "Place", Rule::Text { max: 100 }),
+    ],
+};
+
+static DRILL_ARRIVAL: KindSpec = KindSpec {
+    name: "drill_arrival",
+    zh: "班级到达记录",
+    en: "class arrival",
+    confidential: false,
+    writers: EVERYONE,
+    parent: Some(Kind::Drill),
+    fields: &[
+        FieldSpec::new("class", "班级", "Class", Rule::Text { max: 40 }).required(),
+        FieldSpec::new(
+            "present",
+            "实到人数",
+            "Present",
+            Rule::Int { min: 0, max: 200 },
+        ),
+        FieldSpec::new(
+            "expected",
+            "应到人数",
+            "Expected",
+            Rule::Int { min: 0, max: 200 },
+        ),
+    ],
+};
+
+static CLUE: KindSpec = KindSpec {
+    name: "clue",
+    zh: "线索",
+    en: "clue report",
+    confidential: true,
+    writers: ADMINS,
+    parent: None,
+    fields: &[
+        FieldSpec::new(
+            "clue_type",
+            "线索类型",
+            "Clue type",
+            Rule::OneOf(&["organised_crime", "drugs_gambling", "harassment", "other"]),
+        )
+        .required(),
+        FieldSpec::new(
+            "description",
+            "情况描述",
+            "Description",
+            Rule::Text { max: 2000 },
+        )
+        .required(),
+    ],
+};
+
+impl Kind {
+    /// Every kind.
+    pub const ALL: &'static [Kind] = &[
+        Kind::Unit,
+        Kind::Class,
+        Kind::Person,
+        Kind::Drill,
+        Kind::DrillArrival,
+        Kind::Clue,
+    ];
+
+    /// The kind's metadata.
+    pub fn spec(self) -> &'static KindSpec {
+        match self {
+            Kind::Unit => &UNIT,
+            Kind::Class => &CLASS,
+            Kind::Person => &PERSON,
+            Kind::Drill => &DRILL,
+            Kind::DrillArrival => &DRILL_ARRIVAL,
+            Kind::Clue => &CLUE,
+        }
+    }
+
+    /// The wire name, e.g. `"drill_arrival"`.
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// Parses a wire name.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.iter().copied().find(|k| k.name() == name)
+    }
+
+    /// Readable only by the unit's admins and the district.
+    pub fn is_confidential(self) -> bool {
+        self.spec().confidential
+    }
+
+    /// Whether `role` may create or change records of this kind.
+    pub fn writable_by(self, role: Role) -> bool {
+        self.spec().writers.contains(&role)
+    }
+
+    /// The parent kind, for child records.
+    pub fn parent(self) -> Option<Kind> {
+        self.spec().parent
+    }
+
+    /// The field spec for `field`, if the kind has that field.
+    pub fn field(self, field: &str) -> Option<&'static FieldSpec> {
+        self.spec().fields.iter().find(|f| f.name == field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_match_serde_and_are_unique() {
+        for &k in Kind::ALL {
+            assert_eq!(
+                serde_json::to_string(&k).unwrap(),
+                format!("\"{}\"", k.name())
+            );
+            assert_eq!(Kind::from_name(k.name()), Some(k));
+        }
+        assert_eq!(Kind::from_name("note_test"), None);
+    }
+
+    #[test]
+    fn only_clues_are_confidential_and_arrivals_are_children_of_drills() {
+        let confidential: Vec<Kind> = Kind::ALL
+            .iter()
+            .copied()
+            .filter(|k| k.is_confidential())
+            .collect();
+        assert_eq!(confidential, vec![Kind::Clue]);
+        assert_eq!(Kind::DrillArrival.parent(), Some(Kind::Drill));
+        assert!(!Kind::Class.writable_by(Role::Staff));
+        assert!(Kind::DrillArrival.writable_by(Role::Staff));
+    }
+}

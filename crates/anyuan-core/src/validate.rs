@@ -1,0 +1,378 @@
+//! Field validation with messages a person can act on, in Chinese and English.
+//!
+//! The same rules run in the app (next to form fields, as the user types: use
+//! [`validate_field`]) and on the server (on the record a pushed change would
+//! produce: [`validate`]).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::kind::Kind;
+
+/// The field every kind has: `true` marks the record deleted (a tombstone).
+pub const DELETED: &str = "deleted";
+
+/// How a field's value is checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// A string of at most `max` characters (Unicode scalar values).
+    Text {
+        /// Maximum length in characters.
+        max: usize,
+    },
+    /// A string that is one of the listed codes.
+    OneOf(&'static [&'static str]),
+    /// An integer in `min..=max`.
+    Int {
+        /// Smallest allowed value.
+        min: i64,
+        /// Largest allowed value.
+        max: i64,
+    },
+    /// A phone number: 5 to 20 characters, digits, `+` and `-` only.
+    Phone,
+    /// `true` or `false`.
+    Bool,
+}
+
+/// One field of a kind.
+#[derive(Debug)]
+pub struct FieldSpec {
+    /// The field's key in a record.
+    pub name: &'static str,
+    /// Chinese label, as the form shows it.
+    pub zh: &'static str,
+    /// English label, as the form shows it.
+    pub en: &'static str,
+    /// How the value is checked.
+    pub rule: Rule,
+    /// Whether a live (not deleted) record must have a non-empty value.
+    pub required: bool,
+}
+
+impl FieldSpec {
+    /// An optional field.
+    pub const fn new(name: &'static str, zh: &'static str, en: &'static str, rule: Rule) -> Self {
+        FieldSpec {
+            name,
+            zh,
+            en,
+            rule,
+            required: false,
+        }
+    }
+
+    /// The same field, required.
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+}
+
+static DELETED_SPEC: FieldSpec = FieldSpec::new(DELETED, "删除标记", "Deleted", Rule::Bool);
+
+/// What is wrong with a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemCode {
+    /// A required field is missing or empty.
+    Required,
+    /// Text longer than allowed.
+    TooLong,
+    /// Expected text.
+    NotText,
+    /// Expected a whole number.
+    NotInteger,
+    /// A number outside its range.
+    OutOfRange,
+    /// Not one of the allowed codes.
+    NotOneOf,
+    /// Not a phone number.
+    BadPhone,
+    /// Expected `true` or `false`.
+    NotBool,
+    /// The kind has no such field.
+    UnknownField,
+}
+
+/// A problem with one field, with user-facing messages in both languages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldProblem {
+    /// The field's key.
+    pub field: String,
+    /// What is wrong, for code.
+    pub code: ProblemCode,
+    /// What is wrong and what to do, in Chinese.
+    pub zh: String,
+    /// What is wrong and what to do, in English.
+    pub en: String,
+}
+
+fn problem(spec: &FieldSpec, code: ProblemCode) -> FieldProblem {
+    let (l, e) = (spec.zh, spec.en);
+    let (zh, en) = match (code, spec.rule) {
+        (ProblemCode::Required, _) => (
+            format!("请填写{l}。"),
+            format!("{e} is required. Please fill it in."),
+        ),
+        (ProblemCode::TooLong, Rule::Text { max }) => (
+            format!("{l}最多{max}个字，请缩短。"),
+            format!("{e} is too long: at most {max} characters. Please shorten it."),
+        ),
+        (ProblemCode::OutOfRange, Rule::Int { min, max }) => (
+            format!("{l}应在{min}到{max}之间，请修改。"),
+            format!("{e} must be between {min} and {max}. Please correct it."),
+        ),
+        (ProblemCode::NotInteger, _) => (
+            format!("{l}应为整数，请修改。"),
+            format!("{e} must be a whole number. Please correct it."),
+        ),
+        (ProblemCode::NotOneOf, _) => (
+            format!("{l}的取值无效，请从列表中选择。"),
+            format!("{e} has an invalid value. Please choose one from the list."),
+        ),
+        (ProblemCode::BadPhone, _) => (
+            format!("{l}格式不对：只能包含数字、+ 和 -，长度5到20位。"),
+            format!(
+                "{e} is not a valid phone number: use only digits, + and -, 5 to 20 characters."
+            ),
+        ),
+        (ProblemCode::NotBool, _) => (
+            format!("{l}应为是或否。"),
+            format!("{e} must be yes or no."),
+        ),
+        _ => (
+            format!("{l}应为文字，请修改。"),
+            format!("{e} must be text. Please correct it."),
+        ),
+    };
+    FieldProblem {
+        field: spec.name.to_owned(),
+        code,
+        zh,
+        en,
+    }
+}
+
+fn unknown(field: &str) -> FieldProblem {
+    FieldProblem {
+        field: field.to_owned(),
+        code: ProblemCode::UnknownField,
+        zh: format!("未知字段“{field}”。请更新应用后重试。"),
+        en: format!("Unknown field \"{field}\". Please update the app and try again."),
+    }
+}
+
+/// The spec of `field` for `kind`, including the universal `deleted` field.
+pub fn field_spec(kind: Kind, field: &str) -> Option<&'static FieldSpec> {
+    if field == DELETED {
+        Some(&DELETED_SPEC)
+    } else {
+        kind.field(field)
+    }
+}
+
+fn is_blank(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// Checks one field's value, as a form does while the user types. `null` and
+/// blank text mean "no value" and are only a problem for required fields.
+pub fn validate_field(kind: Kind, field: &str, value: &Value) -> Option<FieldProblem> {
+    let Some(spec) = field_spec(kind, field) else {
+        return Some(unknown(field));
+    };
+    if is_blank(value) {
+        return spec.required.then(|| problem(spec, ProblemCode::Required));
+    }
+    let code = match (spec.rule, value) {
+        (Rule::Text { max }, Value::String(s)) => {
+            (s.chars().count() > max).then_some(ProblemCode::TooLong)
+        }
+        (Rule::Text { .. }, _) => Some(ProblemCode::NotText),
+        (Rule::OneOf(allowed), Value::String(s)) => {
+            (!allowed.contains(&s.as_str())).then_some(ProblemCode::NotOneOf)
+        }
+        (Rule::OneOf(_), _) => Some(ProblemCode::NotOneOf),
+        (Rule::Int { min, max }, Value::Number(n)) => match n.as_i64() {
+            Some(i) => (!(min..=max).contains(&i)).then_some(ProblemCode::OutOfRange),
+            None => Some(ProblemCode::NotInteger),
+        },
+        (Rule::Int { .. }, _) => Some(ProblemCode::NotInteger),
+        (Rule::Phone, Value::String(s)) => {
+            let ok = (5..=20).contains(&s.chars().count())
+                && s.chars()
+                    .all(|c| c.is_ascii_digit() || c == '+' || c == '-')
+                && s.chars().any(|c| c.is_ascii_digit());
+            (!ok).then_some(ProblemCode::BadPhone)
+        }
+        (Rule::Phone, _) => Some(ProblemCode::BadPhone),
+        (Rule::Bool, Value::Bool(_)) => None,
+        (Rule::Bool, _) => Some(ProblemCode::NotBool),
+    };
+    code.map(|c| problem(spec, c))
+}
+
+/// Whether a record's current values mark it deleted.
+pub fn is_deleted(values: &BTreeMap<String, Value>) -> bool {
+    values.get(DELETED) == Some(&Value::Bool(true))
+}
+
+/// Checks a whole record's current values: every field present, and every
+/// required field. A deleted record is only checked for unknown fields and a
+/// well-formed `deleted` flag (deleting is always allowed). Problems are in
+/// field order, required-but-missing fields last.
+pub fn validate(kind: Kind, values: &BTreeMap<String, Value>) -> Vec<FieldProblem> {
+    let deleted = is_deleted(values);
+    let mut out: Vec<FieldProblem> = values
+        .iter()
+        .filter_map(|(f, v)| match field_spec(kind, f) {
+            None => Some(unknown(f)),
+            Some(_) if deleted && f != DELETED => None,
+            Some(_) => validate_field(kind, f, v),
+        })
+        .collect();
+    if !deleted {
+        for spec in kind.spec().fields.iter().filter(|s| s.required) {
+            if !values.contains_key(spec.name) {
+                out.push(problem(spec, ProblemCode::Required));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn vals(v: Value) -> BTreeMap<String, Value> {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn codes(kind: Kind, v: Value) -> Vec<(String, ProblemCode)> {
+        validate(kind, &vals(v))
+            .into_iter()
+            .map(|p| (p.field, p.code))
+            .collect()
+    }
+
+    #[test]
+    fn unit_needs_a_name_and_a_known_type() {
+        assert!(codes(Kind::Unit, json!({"name": "实验小学", "type": "school"})).is_empty());
+        assert_eq!(
+            codes(Kind::Unit, json!({"name": "  ", "type": "hospital"})),
+            vec![
+                ("name".into(), ProblemCode::Required),
+                ("type".into(), ProblemCode::NotOneOf)
+            ]
+        );
+        assert_eq!(codes(Kind::Unit, json!({})).len(), 2);
+    }
+
+    #[test]
+    fn class_rules() {
+        assert!(
+            codes(
+                Kind::Class,
+                json!({"name": "三(2)班", "grade": "3", "size": 0})
+            )
+            .is_empty()
+        );
+        assert!(codes(Kind::Class, json!({"name": "x", "size": 200})).is_empty());
+        assert_eq!(
+            codes(Kind::Class, json!({"name": "x", "size": 201}))[0].1,
+            ProblemCode::OutOfRange
+        );
+        assert_eq!(
+            codes(Kind::Class, json!({"name": "x", "size": -1}))[0].1,
+            ProblemCode::OutOfRange
+        );
+        assert_eq!(
+            codes(Kind::Class, json!({"name": "x", "size": 2.5}))[0].1,
+            ProblemCode::NotInteger
+        );
+        assert_eq!(
+            codes(Kind::Class, json!({"name": "x", "size": "30"}))[0].1,
+            ProblemCode::NotInteger
+        );
+        let forty = "班".repeat(40);
+        assert!(codes(Kind::Class, json!({ "name": forty })).is_empty());
+        let long = "班".repeat(41);
+        assert_eq!(
+            codes(Kind::Class, json!({ "name": long }))[0].1,
+            ProblemCode::TooLong
+        );
+        assert_eq!(
+            codes(Kind::Class, json!({"name": 5}))[0].1,
+            ProblemCode::NotText
+        );
+    }
+
+    #[test]
+    fn person_phone_is_optional_but_well_formed() {
+        assert!(codes(Kind::Person, json!({"name": "李明", "role": "保安"})).is_empty());
+        assert!(
+            codes(
+                Kind::Person,
+                json!({"name": "李明", "phone": "+86-138-0000-0000"})
+            )
+            .is_empty()
+        );
+        assert!(codes(Kind::Person, json!({"name": "李明", "phone": ""})).is_empty());
+        for bad in [
+            "1234",
+            "138 0000 0000",
+            "abcde",
+            "123456789012345678901",
+            "-----",
+        ] {
+            assert_eq!(
+                codes(Kind::Person, json!({"name": "李明", "phone": bad})),
+                vec![("phone".into(), ProblemCode::BadPhone)],
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_fields_and_bad_deleted_flags_are_reported_even_when_deleted() {
+        assert_eq!(
+            codes(
+                Kind::Class,
+                json!({"deleted": true, "colour": "red", "size": 999})
+            ),
+            vec![("colour".into(), ProblemCode::UnknownField)]
+        );
+        assert_eq!(
+            codes(Kind::Class, json!({"name": "x", "deleted": "yes"}))[0].1,
+            ProblemCode::NotBool
+        );
+    }
+
+    #[test]
+    fn messages_say_what_is_wrong_and_what_to_do_in_both_languages() {
+        let p = validate_field(Kind::Class, "size", &json!(300)).unwrap();
+        assert_eq!(p.zh, "人数应在0到200之间，请修改。");
+        assert_eq!(
+            p.en,
+            "Number of students must be between 0 and 200. Please correct it."
+        );
+        let p = validate_field(Kind::Class, "name", &Value::Null).unwrap();
+        assert_eq!(
+            (p.zh.as_str(), p.en.as_str()),
+            (
+                "请填写班级名称。",
+                "Class name is required. Please fill it in."
+            )
+        );
+        assert!(validate_field(Kind::Person, "phone", &Value::Null).is_none());
+    }
+}
