@@ -551,6 +551,59 @@ mod tests {
     }
 
     #[test]
+    fn an_assigned_stamp_wins_over_the_local_one_in_the_view_and_in_later_edits() {
+        let mut s = Server::new();
+        let ahead = NOW + 24 * 3600 * 1000;
+        let id = RecordId(Uuid::from_u128(100));
+        let mut a = Replica::new(DeviceId(1));
+        a.edit(cid(1), class_edit(100, json!({"name": "mine"})), ahead)
+            .unwrap();
+        let resp = s.push(&admin(), &a.push_batch(1).unwrap());
+        let PushResultV1::Accepted { stamp, .. } = resp.results[0] else {
+            panic!()
+        };
+        a.on_push_response(&resp);
+        assert_eq!(a.acked[0].change.stamp, stamp);
+        // Another device writes the name after the server stamped ours: the
+        // view shows theirs before any pull completes, as the server does.
+        let mut b = Replica::new(DeviceId(2));
+        b.on_pull(s.pull(&admin(), &b.pull_request(10)), NOW)
+            .unwrap();
+        b.edit(cid(3), class_edit(100, json!({"name": "theirs"})), NOW + 1)
+            .unwrap();
+        b.edit(cid(6), class_edit(101, json!({"name": "later"})), NOW + 1)
+            .unwrap();
+        b.on_push_response(&s.push(&admin(), &b.push_batch(10).unwrap()));
+        // A first page only, so the accepted change is still in `acked`.
+        let page = s.pull(&admin(), &a.pull_request(1));
+        assert!(page.more);
+        a.on_pull(page, ahead).unwrap();
+        assert_eq!(a.acked.len(), 1);
+        assert_eq!(a.record(id).unwrap().get("name"), Some(&json!("theirs")));
+        // An edit queued before the ack has seen the local stamp; the ack
+        // rewrites it to the assigned one, as the server would.
+        let mut c = Replica::new(DeviceId(3));
+        c.edit(cid(4), class_edit(100, json!({"name": "x"})), ahead)
+            .unwrap();
+        let first = c.push_batch(1).unwrap();
+        c.edit(cid(5), class_edit(100, json!({"name": "y"})), ahead)
+            .unwrap();
+        assert_eq!(
+            c.outbox[1].fields["name"].seen,
+            Some(first.changes[0].stamp)
+        );
+        let resp = s.push(&admin(), &first);
+        c.on_push_response(&resp);
+        let PushResultV1::Accepted {
+            stamp: assigned, ..
+        } = resp.results[0]
+        else {
+            panic!()
+        };
+        assert_eq!(c.outbox[0].fields["name"].seen, Some(assigned));
+    }
+
+    #[test]
     fn refused_changes_stay_visible_until_discarded_or_corrected() {
         let mut s = Server::new();
         let mut a = Replica::new(DeviceId(1));
