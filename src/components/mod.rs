@@ -1,0 +1,5 @@
+//! Reusable widgets of the shell.
+
+pub mod header;
+pub mod icons;
+pub mod nav;

@@ -1,0 +1,26 @@
+//! Main navigation: a bottom bar on phones, a side bar from 768 px.
+//! Destinations are added here as modules land (at most five on phones).
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::components::icons::{IconMore, IconToday};
+use crate::i18n::use_i18n;
+
+#[component]
+pub fn Nav() -> impl IntoView {
+    let i18n = use_i18n();
+    let t = move || i18n.t();
+    view! {
+        <nav class="nav" aria-label=move || t().nav_label>
+            <A href="/" exact=true attr:class="nav-item" attr:data-testid="nav-today">
+                <IconToday/>
+                <span>{move || t().nav_today}</span>
+            </A>
+            <A href="/more" attr:class="nav-item" attr:data-testid="nav-more">
+                <IconMore/>
+                <span>{move || t().nav_more}</span>
+            </A>
+        </nav>
+    }
+}
