@@ -1,0 +1,6 @@
+//! End-to-end scenarios, one module per area, in a single test binary.
+//! Run through `cargo xtask test` (it builds the PWA and the server first).
+
+mod caching;
+mod harness;
+mod shell;
