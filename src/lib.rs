@@ -1,10 +1,17 @@
 //! Anyuan's PWA: the shell (header, navigation, routes) and the pages.
 //!
 //! Logic lives in `anyuan-core`; components here only wire signals to it.
+//! `storage` is the only module that touches IndexedDB; `sync` decides when
+//! to push and pull; `api` is the only one that talks HTTP.
 
+pub mod api;
 pub mod components;
 pub mod i18n;
+pub mod local;
 pub mod pages;
+pub mod session;
+pub mod storage;
+pub mod sync;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -12,26 +19,86 @@ use leptos_router::path;
 
 use crate::components::header::Header;
 use crate::components::nav::Nav;
-use crate::i18n::I18n;
+use crate::i18n::{I18n, use_i18n};
+use crate::session::Session;
+use crate::storage::StoreError;
+use crate::sync::Engine;
 
-/// The whole app: language context, shell and routes.
+/// The whole app: language context, then sign-in or the signed-in shell.
 #[component]
 pub fn App() -> impl IntoView {
     let i18n = I18n::from_device();
     provide_context(i18n);
+    let session = RwSignal::new(Session::load());
+    provide_context(session);
 
     view! {
         <Router>
-            <div class="shell">
-                <Header/>
-                <Nav/>
-                <main class="content" id="main">
-                    <Routes fallback=pages::not_found::NotFound>
-                        <Route path=path!("/") view=pages::today::Today/>
-                        <Route path=path!("/more") view=pages::more::More/>
-                    </Routes>
-                </main>
-            </div>
+            {move || match session.get() {
+                None => view! { <pages::login::Login/> }.into_any(),
+                Some(s) => view! { <SignedIn session=s/> }.into_any(),
+            }}
         </Router>
+    }
+}
+
+/// Opens the user's local data, then shows the shell. Errors opening the
+/// store (blocked upgrade, no IndexedDB) are shown in words.
+#[component]
+fn SignedIn(session: Session) -> impl IntoView {
+    let i18n = use_i18n();
+    let notice = RwSignal::new(None::<StoreError>);
+    let engine = LocalResource::new(move || {
+        let session = session.clone();
+        async move {
+            Engine::start(
+                session,
+                move || notice.set(Some(StoreError::Blocked)),
+                move || notice.set(Some(StoreError::Blocked)),
+            )
+            .await
+        }
+    });
+    view! {
+        {move || notice.get().map(|e| {
+            let (zh, en) = e.message();
+            view! { <div class="banner banner-bad" role="alert" data-testid="store-notice">
+                {move || if i18n.lang.get() == anyuan_core::Lang::Zh { zh } else { en }}
+            </div> }
+        })}
+        <Suspense fallback=move || view! {
+            <p class="loading" role="status">{move || i18n.t().loading_local}</p>
+        }>
+            {move || engine.get().map(|result| match result {
+                Ok(ctx) => {
+                    provide_context(ctx);
+                    view! { <Shell/> }.into_any()
+                }
+                Err(e) => {
+                    let (zh, en) = e.message();
+                    view! { <div class="banner banner-bad" role="alert" data-testid="store-error">
+                        {move || if i18n.lang.get() == anyuan_core::Lang::Zh { zh } else { en }}
+                    </div> }.into_any()
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    view! {
+        <div class="shell">
+            <Header/>
+            <Nav/>
+            <main class="content" id="main">
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=pages::today::Today/>
+                    <Route path=path!("/classes") view=pages::classes::Classes/>
+                    <Route path=path!("/sync") view=pages::sync::SyncPage/>
+                    <Route path=path!("/more") view=pages::more::More/>
+                </Routes>
+            </main>
+        </div>
     }
 }

@@ -33,3 +33,13 @@ pub fn IconShield() -> impl IntoView {
         </svg>
     }
 }
+
+#[component]
+pub fn IconClasses() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M3 8l9-4 9 4-9 4z"/>
+            <path d="M7 10v5c0 1.5 2.2 3 5 3s5-1.5 5-3v-5"/>
+        </svg>
+    }
+}

@@ -1,5 +1,8 @@
 //! One module per route.
 
+pub mod classes;
+pub mod login;
 pub mod more;
 pub mod not_found;
+pub mod sync;
 pub mod today;

@@ -1,14 +1,40 @@
-//! More (更多): settings that live on this device, and what Anyuan is.
+//! More (更多): the signed-in account, sign out, settings that live on this
+//! device (language, storage), and what Anyuan is.
 
 use anyuan_core::Lang;
 use leptos::prelude::*;
 
+use crate::api;
 use crate::i18n::use_i18n;
+use crate::session::Session;
+use crate::storage;
+use crate::sync::use_sync;
 
 #[component]
 pub fn More() -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t();
+    let zh = move || i18n.lang.get() == Lang::Zh;
+    let sync = use_sync();
+    let user = sync.engine().session.user.clone();
+    let session = expect_context::<RwSignal<Option<Session>>>();
+    let confirm = RwSignal::new(false);
+    let persisted = LocalResource::new(storage::is_persisted);
+    let sign_out = move |_| {
+        if sync.status.waiting.get_untracked() > 0 && !confirm.get_untracked() {
+            confirm.set(true);
+            return;
+        }
+        let token = sync.engine().session.token.clone();
+        leptos::task::spawn_local(async move {
+            // The server ends the session when it can be reached; the local
+            // data, including unsynced changes, stays for the next sign-in.
+            let _ = api::post_empty("/api/auth/logout", Some(&token)).await;
+        });
+        sync.engine().local.store().close();
+        Session::forget();
+        session.set(None);
+    };
     let choice = move |lang: Lang, label: &'static str| {
         view! {
             <button
@@ -21,9 +47,24 @@ pub fn More() -> impl IntoView {
             </button>
         }
     };
+    let role = user.role;
     view! {
         <section class="page" data-testid="page-more">
             <h1 class="page-title">{move || t().more_title}</h1>
+            <div class="card">
+                <h2>{move || t().account_title}</h2>
+                <p data-testid="account-name"><strong>{user.display_name.clone()}</strong>
+                    " · " {move || if zh() { role.zh() } else { role.en() }}</p>
+                <p class="muted" data-testid="account-unit">{user.unit_name.clone()}</p>
+                {move || confirm.get().then(|| view! {
+                    <p class="banner banner-warn" role="alert" data-testid="signout-warning">
+                        {move || t().signout_unsynced.replace("{n}", &sync.status.waiting.get().to_string())}
+                    </p>
+                })}
+                <button class="btn" data-testid="sign-out" on:click=sign_out>
+                    {move || if confirm.get() { t().signout_anyway } else { t().signout }}
+                </button>
+            </div>
             <div class="card">
                 <h2>{move || t().settings_language}</h2>
                 <div class="choices" role="group" aria-label=move || t().settings_language>
@@ -31,6 +72,16 @@ pub fn More() -> impl IntoView {
                     {choice(Lang::En, "English")}
                 </div>
                 <p class="muted">{move || t().settings_language_hint}</p>
+            </div>
+            <div class="card">
+                <h2>{move || t().storage_title}</h2>
+                <p data-testid="storage-persisted">
+                    {move || match persisted.get().flatten() {
+                        Some(true) => t().storage_persisted,
+                        Some(false) => t().storage_not_persisted,
+                        None => t().storage_unknown,
+                    }}
+                </p>
             </div>
             <div class="card">
                 <h2>{move || t().about_title}</h2>
