@@ -16,7 +16,8 @@ pub fn dist_dir(ctx: &Ctx) -> PathBuf {
 /// `trunk build --release` into dist/. The release profile is the wasm size
 /// profile (opt-level z, LTO, one codegen unit, panic abort).
 pub fn pwa(ctx: &Ctx) -> Result<()> {
-    run(ctx.cmd("trunk").args(["build", "--release"]))
+    run(ctx.cmd("trunk").args(["build", "--release"]))?;
+    crate::pwa::stamp_service_worker(&dist_dir(ctx))
 }
 
 /// Which cargo profile to build the server with.
