@@ -1,0 +1,92 @@
+//! Browser tests of the IndexedDB store, in headless Chromium
+//! (`cargo test -p anyuan --target wasm32-unknown-unknown`).
+#![cfg(target_arch = "wasm32")]
+
+use std::collections::BTreeMap;
+
+use anyuan::local::Local;
+use anyuan::storage::{Op, SCHEMA_VERSION, Store, Table};
+use anyuan_core::hlc::DeviceId;
+use anyuan_core::kind::Kind;
+use anyuan_core::record::{RecordId, UnitId};
+use anyuan_core::sync::client::Edit;
+use serde_json::json;
+use uuid::Uuid;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn fresh_name(tag: &str) -> String {
+    format!("anyuan-test-{tag}-{}", Uuid::now_v7())
+}
+
+async fn open(name: &str) -> Store {
+    Store::open(name, || {}, || {}).await.expect("open")
+}
+
+#[wasm_bindgen_test]
+async fn values_round_trip_and_a_transaction_writes_all_or_nothing() {
+    let name = fresh_name("roundtrip");
+    let store = open(&name).await;
+    store
+        .write(&[
+            Op::Put(Table::Meta, "a".into(), "\"one\"".into()),
+            Op::Put(Table::Meta, "b".into(), "\"two\"".into()),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(store.get(Table::Meta, "a").await.unwrap().as_deref(), Some("\"one\""));
+    assert_eq!(store.all(Table::Meta).await.unwrap(), vec!["\"one\"", "\"two\""]);
+    store.write(&[Op::Delete(Table::Meta, "a".into())]).await.unwrap();
+    assert_eq!(store.get(Table::Meta, "a").await.unwrap(), None);
+    assert_eq!(store.count(Table::Meta).await.unwrap(), 1);
+    store.close();
+    Store::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn upgrading_from_schema_1_keeps_the_data_and_adds_drafts() {
+    let name = fresh_name("upgrade");
+    let v1 = Store::open_version(&name, 1, || {}, || {}).await.unwrap();
+    assert!(!v1.tables().contains(&"drafts".to_string()));
+    v1.write(&[Op::Put(Table::Outbox, "c1".into(), "{\"x\":1}".into())]).await.unwrap();
+    v1.close();
+
+    let current = open(&name).await;
+    assert_eq!(SCHEMA_VERSION, 2);
+    assert!(current.tables().contains(&"drafts".to_string()), "{:?}", current.tables());
+    assert_eq!(current.get(Table::Outbox, "c1").await.unwrap().as_deref(), Some("{\"x\":1}"));
+    current.write(&[Op::Put(Table::Drafts, "form".into(), "{}".into())]).await.unwrap();
+    current.close();
+    Store::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_saved_edit_is_in_the_outbox_after_reopening_the_database() {
+    let name = fresh_name("outbox");
+    let device = DeviceId(0xabc);
+    let unit = UnitId(Uuid::now_v7());
+    let record = RecordId(Uuid::now_v7());
+    let local = Local::load(open(&name).await, device).await.unwrap();
+    let mut fields = BTreeMap::new();
+    fields.insert("name".to_string(), json!("初一(1)班"));
+    fields.insert("size".to_string(), json!(40));
+    let change = local
+        .save(Edit { record, kind: Kind::Class, unit, parent: None, fields }, 1_700_000_000_000)
+        .await
+        .unwrap();
+    local.store().close();
+    drop(local);
+
+    let reopened = Local::load(open(&name).await, device).await.unwrap();
+    assert_eq!(reopened.waiting(), 1);
+    reopened.with(|r| {
+        assert_eq!(r.outbox[0].id, change.id);
+        let rec = r.record(record).expect("the record is in the view");
+        assert_eq!(rec.get("name"), Some(&json!("初一(1)班")));
+        // The clock resumed past the saved stamp, so the next edit sorts after it.
+        assert!(r.clock.last() >= change.stamp);
+    });
+    reopened.store().close();
+    Store::delete(&name).await.unwrap();
+}
