@@ -1,8 +1,7 @@
 //! `GET /api/health`: the server is up and its database answers.
 
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Serialize;
 
 use crate::{AppState, Error};
@@ -14,11 +13,7 @@ pub struct Health {
     pub version: &'static str,
 }
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/health", get(health))
-}
-
-async fn health(State(state): State<AppState>) -> Result<Json<Health>, Error> {
+pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, Error> {
     state.db().ping().await?;
     Ok(Json(Health {
         status: "ok",

@@ -1,0 +1,269 @@
+//! Sign-in, sessions, rate limits.
+
+use std::time::Duration;
+
+use anyuan_server::demo::DEMO_PASSWORD;
+use axum::http::{Method, StatusCode, header};
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+on_both!(
+    sign_in_returns_a_token_and_the_user,
+    wrong_passwords_are_rate_limited_per_account_with_retry_after,
+    failures_are_rate_limited_per_client_address,
+    sessions_slide_for_a_typhoon_week_but_expire_when_idle_or_too_old,
+    logout_ends_the_session,
+    disabling_an_account_ends_its_sessions,
+    every_protected_endpoint_needs_a_session,
+);
+
+const DAY: Duration = Duration::from_secs(24 * 3600);
+
+async fn sign_in_returns_a_token_and_the_user(app: TestApp) {
+    let r = app
+        .post(
+            "/api/auth/login",
+            None,
+            json!({"login": " Teacher1 ", "password": DEMO_PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let token = r.body["token"].as_str().unwrap();
+    assert_eq!(token.len(), 64, "256 bits, hex");
+    assert!(r.body["expires_ms"].as_u64().unwrap() >= app.now() + 29 * DAY.as_millis() as u64);
+    let user = &r.body["user"];
+    assert_eq!(user["login"], "teacher1");
+    assert_eq!(user["display_name"], "张老师");
+    assert_eq!(user["role"], "staff");
+    assert_eq!(user["unit_name"], "示例第一中学");
+    assert_eq!(user["unit_id"], json!(app.demo.unit("示例第一中学")));
+    assert_eq!(user["district_id"], json!(app.demo.district));
+    let me = app.get("/api/auth/me", Some(token)).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_eq!(&me.body, user);
+    // Only the token's hash is stored.
+    let stored: Vec<String> = sqlx::query_scalar("SELECT token_hash FROM sessions")
+        .fetch_all(app.state.db().pool())
+        .await
+        .unwrap();
+    assert!(stored.iter().all(|h| h != token));
+    assert!(stored.contains(&anyuan_server::auth::token_hash(token)));
+    // Wrong password and unknown login look the same.
+    for (login, password) in [("teacher1", "wrong-password"), ("nobody", DEMO_PASSWORD)] {
+        let r = app
+            .post(
+                "/api/auth/login",
+                None,
+                json!({"login": login, "password": password}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(r.body["error"]["code"], "bad_credentials");
+        assert_eq!(r.body["error"]["zh"], "登录名或密码不正确，请检查后重试。");
+    }
+}
+
+async fn wrong_passwords_are_rate_limited_per_account_with_retry_after(app: TestApp) {
+    for _ in 0..5 {
+        let r = app
+            .post(
+                "/api/auth/login",
+                None,
+                json!({"login": "school1", "password": "guess-guess"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    }
+    // Even the right password is refused now, before it is checked.
+    let r = app
+        .post(
+            "/api/auth/login",
+            None,
+            json!({"login": "school1", "password": DEMO_PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{:?}", r.body);
+    let retry: u64 = r.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=15 * 60).contains(&retry), "{retry}");
+    assert_eq!(r.body["error"]["code"], "too_many_requests");
+    assert!(
+        r.body["error"]["zh"]
+            .as_str()
+            .unwrap()
+            .contains("分钟后再试")
+    );
+    assert!(
+        r.body["error"]["en"]
+            .as_str()
+            .unwrap()
+            .contains("try again in")
+    );
+    // Other accounts are not affected.
+    app.login("teacher1").await;
+    // After the window the account can sign in again, and success resets it.
+    app.clock.advance(Duration::from_secs(retry));
+    app.login("school1").await;
+    let r = app
+        .post(
+            "/api/auth/login",
+            None,
+            json!({"login": "school1", "password": "guess-guess"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
+async fn failures_are_rate_limited_per_client_address(app: TestApp) {
+    // On a real listener, so the peer address is known.
+    let base = app.serve().await;
+    let client = reqwest::Client::new();
+    let login = |login: String, password: &'static str| {
+        let client = client.clone();
+        let url = format!("{base}/api/auth/login");
+        async move {
+            client
+                .post(url)
+                .json(&json!({"login": login, "password": password}))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for n in 0..20 {
+        // Different logins, so the per-account limit never trips.
+        let r = login(format!("nobody{n}"), "wrong-password").await;
+        assert_eq!(r.status(), 401);
+    }
+    let r = login("teacher2".into(), DEMO_PASSWORD).await;
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().contains_key("retry-after"));
+    app.clock.advance(Duration::from_secs(15 * 60 + 1));
+    assert_eq!(login("teacher2".into(), DEMO_PASSWORD).await.status(), 200);
+}
+
+async fn sessions_slide_for_a_typhoon_week_but_expire_when_idle_or_too_old(app: TestApp) {
+    let token = app.login("teacher1").await;
+    // Used every 25 days: never idle for 30, so it lives until 90 days.
+    for _ in 0..3 {
+        app.clock.advance(25 * DAY);
+        assert_eq!(
+            app.get("/api/auth/me", Some(&token)).await.status,
+            StatusCode::OK
+        );
+    }
+    app.clock.advance(16 * DAY); // 91 days after sign-in
+    let r = app.get("/api/auth/me", Some(&token)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        r.headers[header::WWW_AUTHENTICATE],
+        "Bearer realm=\"anyuan\""
+    );
+    assert_eq!(r.body["error"]["code"], "unauthorized");
+
+    // A week offline is fine; 31 days without use is not.
+    let token = app.login("teacher1").await;
+    app.clock.advance(7 * DAY);
+    assert_eq!(
+        app.get("/api/auth/me", Some(&token)).await.status,
+        StatusCode::OK
+    );
+    app.clock.advance(31 * DAY);
+    assert_eq!(
+        app.get("/api/auth/me", Some(&token)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+async fn logout_ends_the_session(app: TestApp) {
+    let token = app.login("school2").await;
+    let other = app.login("school2").await;
+    let r = app
+        .request(Method::POST, "/api/auth/logout", Some(&token), None)
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/api/auth/me", Some(&token)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = app
+        .request(Method::POST, "/api/auth/logout", Some(&token), None)
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    // Only that session: the same user's other device stays signed in.
+    assert_eq!(
+        app.get("/api/auth/me", Some(&other)).await.status,
+        StatusCode::OK
+    );
+}
+
+async fn disabling_an_account_ends_its_sessions(app: TestApp) {
+    let teacher = app.login("teacher1").await;
+    let admin = app.login("school1").await;
+    let id = app.get("/api/auth/me", Some(&teacher)).await.body["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = app
+        .post(
+            &format!("/api/admin/users/{id}/disable"),
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{:?}", r.body);
+    assert_eq!(
+        app.get("/api/auth/me", Some(&teacher)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = app
+        .post("/api/sync/pull", Some(&teacher), json!({"limit": 10}))
+        .await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = app
+        .post(
+            "/api/auth/login",
+            None,
+            json!({"login": "teacher1", "password": DEMO_PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.body["error"]["code"], "account_disabled");
+    assert_eq!(app.count("SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.login = 'teacher1'").await, 0);
+    let r = app
+        .post(
+            &format!("/api/admin/users/{id}/enable"),
+            Some(&admin),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    app.login("teacher1").await;
+}
+
+async fn every_protected_endpoint_needs_a_session(app: TestApp) {
+    let id = uuid::Uuid::nil();
+    for (method, path) in anyuan_server::routes::api().list() {
+        if matches!(
+            path.as_str(),
+            "/api/health" | "/api/openapi.json" | "/api/auth/login"
+        ) {
+            continue;
+        }
+        let path = path.replace("{id}", &id.to_string());
+        for token in [None, Some("not-a-token"), Some("")] {
+            let r = app
+                .request(method.clone(), &path, token, Some(json!({})))
+                .await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNAUTHORIZED,
+                "{method} {path} with {token:?}"
+            );
+        }
+    }
+}
