@@ -91,33 +91,53 @@ fn watch(container: &ServiceWorkerContainer, waiting: RwSignal<bool>) {
     });
     listen(container, "controllerchange", on_change);
 
+    // Offline, register() fails (it cannot fetch sw.js) although a worker is
+    // installed: then watch the registration there is.
     let container_ = container.clone();
-    then(container.register(SCRIPT), move |registration| {
-        let Ok(registration) = registration.dyn_into::<ServiceWorkerRegistration>() else {
+    then_or(
+        container.register(SCRIPT),
+        move |registration| follow(registration, waiting),
+        move |error| {
+            leptos::logging::warn!("service worker: {error:?}");
+            then(container_.get_registration(), move |registration| {
+                follow(registration, waiting)
+            });
+        },
+    );
+}
+
+/// Shows the banner when `registration` has, or gets, a waiting worker, and
+/// looks for a new version whenever the device comes back online.
+fn follow(registration: JsValue, waiting: RwSignal<bool>) {
+    let Ok(registration) = registration.dyn_into::<ServiceWorkerRegistration>() else {
+        return;
+    };
+    // A worker only waits when an older one is active: an update.
+    if registration.waiting().is_some() {
+        waiting.set(true);
+    }
+    let registration_ = registration.clone();
+    let on_found = Closure::<dyn FnMut()>::new(move || {
+        let Some(worker) = registration_.installing() else {
             return;
         };
-        // A worker only waits when an older one is active: an update.
-        if registration.waiting().is_some() {
-            waiting.set(true);
-        }
-        let registration_ = registration.clone();
-        let on_found = Closure::<dyn FnMut()>::new(move || {
-            let Some(worker) = registration_.installing() else {
-                return;
-            };
-            let container = container_.clone();
-            let worker_ = worker.clone();
-            let on_state = Closure::<dyn FnMut()>::new(move || {
-                if worker_.state() == ServiceWorkerState::Installed
-                    && container.controller().is_some()
-                {
-                    waiting.set(true);
-                }
-            });
-            listen(&worker, "statechange", on_state);
+        let worker_ = worker.clone();
+        let on_state = Closure::<dyn FnMut()>::new(move || {
+            let controlled = container().is_some_and(|c| c.controller().is_some());
+            if worker_.state() == ServiceWorkerState::Installed && controlled {
+                waiting.set(true);
+            }
         });
-        listen(&registration, "updatefound", on_found);
+        listen(&worker, "statechange", on_state);
     });
+    listen(&registration, "updatefound", on_found);
+
+    let on_online = Closure::<dyn FnMut()>::new(move || {
+        if let Ok(check) = registration.update() {
+            then(check, |_| {});
+        }
+    });
+    listen(&window(), "online", on_online);
 }
 
 /// Asks the waiting worker to take over; `controllerchange` then reloads.
@@ -153,10 +173,19 @@ fn mark_ready() {
 
 /// Calls `f` with the promise's value; logs a rejection.
 fn then(promise: js_sys::Promise, f: impl FnOnce(JsValue) + 'static) {
-    let ok = Closure::<dyn FnMut(JsValue)>::once(f);
-    let err = Closure::<dyn FnMut(JsValue)>::once(|error: JsValue| {
+    then_or(promise, f, |error| {
         leptos::logging::warn!("service worker: {error:?}");
     });
+}
+
+/// Calls `ok` with the promise's value, or `err` with its rejection.
+fn then_or(
+    promise: js_sys::Promise,
+    ok: impl FnOnce(JsValue) + 'static,
+    err: impl FnOnce(JsValue) + 'static,
+) {
+    let ok = Closure::<dyn FnMut(JsValue)>::once(ok);
+    let err = Closure::<dyn FnMut(JsValue)>::once(err);
     let _ = promise.then2(&ok, &err);
     // One of them runs once, when the promise settles; both are tiny.
     ok.forget();
