@@ -29,14 +29,23 @@ use crate::sync::Engine;
 pub fn App() -> impl IntoView {
     let i18n = I18n::from_device();
     provide_context(i18n);
-    let session = RwSignal::new(Session::load());
+    let session = RwSignal::new(None::<Session>);
+    let loaded = RwSignal::new(false);
     provide_context(session);
+    leptos::task::spawn_local(async move {
+        session.set(Session::load().await);
+        loaded.set(true);
+    });
 
     view! {
         <Router>
-            {move || match session.get() {
-                None => view! { <pages::login::Login/> }.into_any(),
-                Some(s) => view! { <SignedIn session=s/> }.into_any(),
+            <components::update::UpdateBanner/>
+            {move || match (loaded.get(), session.get()) {
+                (false, _) => view! {
+                    <p class="loading" role="status">{move || i18n.t().loading_local}</p>
+                }.into_any(),
+                (true, None) => view! { <pages::login::Login/> }.into_any(),
+                (true, Some(s)) => view! { <SignedIn session=s/> }.into_any(),
             }}
         </Router>
     }

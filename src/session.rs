@@ -1,15 +1,24 @@
-//! Who is signed in on this device, and the device's own id. Both are small
-//! settings kept in local storage; passwords never are.
+//! Who is signed in on this device, and the device's own id. Both live in
+//! a small IndexedDB database of the device (`anyuan-device`), written
+//! durably before the app moves on: local storage is flushed lazily, so a
+//! phone that kills the browser right after sign-in would lose it there.
+//! Passwords are never stored.
 
 use anyuan_core::auth::{Actor, Role};
 use anyuan_core::hlc::DeviceId;
 use anyuan_core::record::UnitId;
-use gloo_storage::{LocalStorage, Storage};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-const SESSION_KEY: &str = "anyuan.session";
-const DEVICE_KEY: &str = "anyuan.device";
+use crate::storage::{Op, Store, StoreError, Table};
+
+const DEVICE_DB: &str = "anyuan-device";
+const SESSION_KEY: &str = "session";
+const DEVICE_KEY: &str = "device";
+
+async fn device_store() -> Result<Store, StoreError> {
+    Store::open(DEVICE_DB, || {}, || {}).await
+}
 
 /// The signed-in user as the server described them at login.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,31 +70,65 @@ pub struct LoginRequest<'a> {
 }
 
 impl Session {
-    pub fn load() -> Option<Session> {
-        LocalStorage::get(SESSION_KEY).ok()
+    /// The session kept on this device, if any.
+    pub async fn load() -> Option<Session> {
+        let store = device_store().await.ok()?;
+        let text = store.get(Table::Meta, SESSION_KEY).await.ok().flatten();
+        store.close();
+        serde_json::from_str(&text?).ok()
     }
 
-    pub fn store(&self) {
-        let _ = LocalStorage::set(SESSION_KEY, self);
+    /// Keeps the session on this device; returns once it is on disk.
+    pub async fn store(&self) -> Result<(), StoreError> {
+        let store = device_store().await?;
+        let text = serde_json::to_string(self).unwrap_or_default();
+        let result = store
+            .write(&[Op::Put(Table::Meta, SESSION_KEY.into(), text)])
+            .await;
+        store.close();
+        result
     }
 
     /// Forgets the token on this device. The user's records and unsynced
     /// changes stay in their database for their next sign-in.
-    pub fn forget() {
-        LocalStorage::delete(SESSION_KEY);
+    pub async fn forget() {
+        if let Ok(store) = device_store().await {
+            let _ = store
+                .write(&[Op::Delete(Table::Meta, SESSION_KEY.into())])
+                .await;
+            store.close();
+        }
     }
 }
 
 /// This browser profile's device id, made once and kept.
-pub fn device_id() -> DeviceId {
-    if let Ok(hex) = LocalStorage::get::<String>(DEVICE_KEY)
-        && let Ok(id) = u64::from_str_radix(&hex, 16)
-        && id != 0
+pub async fn device_id() -> DeviceId {
+    let Ok(store) = device_store().await else {
+        return fresh_device_id();
+    };
+    let stored = store.get(Table::Meta, DEVICE_KEY).await.ok().flatten();
+    let id = match stored
+        .and_then(|hex| u64::from_str_radix(&hex, 16).ok())
+        .filter(|id| *id != 0)
     {
-        return DeviceId(id);
-    }
-    // The low 64 bits of a UUIDv7 are random (crypto.getRandomValues).
-    let id = (Uuid::now_v7().as_u128() as u64) | 1;
-    let _ = LocalStorage::set(DEVICE_KEY, format!("{id:016x}"));
-    DeviceId(id)
+        Some(id) => DeviceId(id),
+        None => {
+            let id = fresh_device_id();
+            let _ = store
+                .write(&[Op::Put(
+                    Table::Meta,
+                    DEVICE_KEY.into(),
+                    format!("{:016x}", id.0),
+                )])
+                .await;
+            id
+        }
+    };
+    store.close();
+    id
+}
+
+/// The low 64 bits of a UUIDv7 are random (crypto.getRandomValues).
+fn fresh_device_id() -> DeviceId {
+    DeviceId((Uuid::now_v7().as_u128() as u64) | 1)
 }

@@ -29,6 +29,7 @@ const PULL_PAGE: u32 = 1000;
 const PERIOD: Duration = Duration::from_secs(30);
 const AFTER_SAVE: Duration = Duration::from_millis(1500);
 const MAX_BACKOFF_MS: f64 = 5.0 * 60.0 * 1000.0;
+const OFFLINE_MAX_BACKOFF_MS: f64 = 20.0 * 1000.0;
 
 /// What the header and the sync page show. All signals, so views update.
 #[derive(Clone, Copy)]
@@ -107,7 +108,7 @@ impl Engine {
         on_stale: impl FnOnce() + 'static,
     ) -> Result<SyncCtx, StoreError> {
         let store = Store::open(&session.user.database_name(), on_blocked, on_stale).await?;
-        let local = Local::load(store, device_id()).await?;
+        let local = Local::load(store, device_id().await).await?;
         let generation = Settings::get::<u64>(generation_key(&session)).unwrap_or(0);
         let engine = Rc::new(Engine {
             local,
@@ -274,8 +275,17 @@ impl Engine {
                     } => *s as f64 * 1000.0,
                     _ => 0.0,
                 };
+                // With no network a retry costs nothing, so keep trying often
+                // enough that work reaches the office soon after a typhoon.
+                let cap = if e == ApiError::Offline {
+                    OFFLINE_MAX_BACKOFF_MS
+                } else {
+                    MAX_BACKOFF_MS
+                };
                 self.status.problem.set(Some(e));
-                let delay = backoff_ms(n, js_sys::Math::random()).max(retry_after);
+                let delay = backoff_ms(n, js_sys::Math::random())
+                    .min(cap)
+                    .max(retry_after);
                 self.schedule(Duration::from_millis(delay as u64));
             }
         }

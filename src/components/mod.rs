@@ -3,3 +3,4 @@
 pub mod header;
 pub mod icons;
 pub mod nav;
+pub mod update;

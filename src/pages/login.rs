@@ -58,7 +58,17 @@ pub fn Login() -> impl IntoView {
                         token: r.token,
                         user: r.user,
                     };
-                    s.store();
+                    // On disk before the app moves on, so a killed browser
+                    // does not sign the user out.
+                    if let Err(e) = s.store().await {
+                        let (zh, en) = e.message();
+                        error.set(Some(ApiError::Rejected {
+                            status: 0,
+                            zh: zh.into(),
+                            en: en.into(),
+                        }));
+                        return;
+                    }
                     password.set(String::new());
                     session.set(Some(s));
                 }

@@ -26,14 +26,14 @@ pub fn More() -> impl IntoView {
             return;
         }
         let token = sync.engine().session.token.clone();
+        sync.engine().local.store().close();
         leptos::task::spawn_local(async move {
+            Session::forget().await;
+            session.set(None);
             // The server ends the session when it can be reached; the local
             // data, including unsynced changes, stays for the next sign-in.
             let _ = api::post_empty("/api/auth/logout", Some(&token)).await;
         });
-        sync.engine().local.store().close();
-        Session::forget();
-        session.set(None);
     };
     let choice = move |lang: Lang, label: &'static str| {
         view! {

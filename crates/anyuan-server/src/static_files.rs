@@ -104,7 +104,7 @@ pub fn service(dist: &Path) -> BoxCloneSyncService<Request, Response, Infallible
             Ok(response)
         }
     });
-    let dir = ServeDir::new(dist).not_found_service(fallback);
+    let dir = ServeDir::new(dist).fallback(fallback);
     BoxCloneSyncService::new(dir.map_response(|r| r.map(Body::new)))
 }
 

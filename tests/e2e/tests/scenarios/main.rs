@@ -3,4 +3,5 @@
 
 mod caching;
 mod harness;
+mod offline;
 mod shell;

@@ -1,4 +1,5 @@
 use anyhow::{Result, ensure};
+use anyuan_e2e::app::{DEMO_PASSWORD, sign_in};
 use anyuan_e2e::{Browser, Profile, Server, Viewport};
 
 #[tokio::test]
@@ -11,6 +12,8 @@ async fn shell_is_chinese_first_and_remembers_english() -> Result<()> {
     let name = browser.text("app-name").await?;
     ensure!(name == "安园", "app name is {name:?}");
     browser.wait_lang("zh-CN").await?;
+    browser.find("page-login").await?;
+    sign_in(&browser, "teacher1", DEMO_PASSWORD).await?;
     browser.wait_text_contains("nav-today", "今日").await?;
 
     browser.click("lang-switch").await?;
