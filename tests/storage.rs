@@ -35,9 +35,18 @@ async fn values_round_trip_and_a_transaction_writes_all_or_nothing() {
         ])
         .await
         .unwrap();
-    assert_eq!(store.get(Table::Meta, "a").await.unwrap().as_deref(), Some("\"one\""));
-    assert_eq!(store.all(Table::Meta).await.unwrap(), vec!["\"one\"", "\"two\""]);
-    store.write(&[Op::Delete(Table::Meta, "a".into())]).await.unwrap();
+    assert_eq!(
+        store.get(Table::Meta, "a").await.unwrap().as_deref(),
+        Some("\"one\"")
+    );
+    assert_eq!(
+        store.all(Table::Meta).await.unwrap(),
+        vec!["\"one\"", "\"two\""]
+    );
+    store
+        .write(&[Op::Delete(Table::Meta, "a".into())])
+        .await
+        .unwrap();
     assert_eq!(store.get(Table::Meta, "a").await.unwrap(), None);
     assert_eq!(store.count(Table::Meta).await.unwrap(), 1);
     store.close();
@@ -49,14 +58,26 @@ async fn upgrading_from_schema_1_keeps_the_data_and_adds_drafts() {
     let name = fresh_name("upgrade");
     let v1 = Store::open_version(&name, 1, || {}, || {}).await.unwrap();
     assert!(!v1.tables().contains(&"drafts".to_string()));
-    v1.write(&[Op::Put(Table::Outbox, "c1".into(), "{\"x\":1}".into())]).await.unwrap();
+    v1.write(&[Op::Put(Table::Outbox, "c1".into(), "{\"x\":1}".into())])
+        .await
+        .unwrap();
     v1.close();
 
     let current = open(&name).await;
     assert_eq!(SCHEMA_VERSION, 2);
-    assert!(current.tables().contains(&"drafts".to_string()), "{:?}", current.tables());
-    assert_eq!(current.get(Table::Outbox, "c1").await.unwrap().as_deref(), Some("{\"x\":1}"));
-    current.write(&[Op::Put(Table::Drafts, "form".into(), "{}".into())]).await.unwrap();
+    assert!(
+        current.tables().contains(&"drafts".to_string()),
+        "{:?}",
+        current.tables()
+    );
+    assert_eq!(
+        current.get(Table::Outbox, "c1").await.unwrap().as_deref(),
+        Some("{\"x\":1}")
+    );
+    current
+        .write(&[Op::Put(Table::Drafts, "form".into(), "{}".into())])
+        .await
+        .unwrap();
     current.close();
     Store::delete(&name).await.unwrap();
 }
@@ -72,7 +93,16 @@ async fn a_saved_edit_is_in_the_outbox_after_reopening_the_database() {
     fields.insert("name".to_string(), json!("初一(1)班"));
     fields.insert("size".to_string(), json!(40));
     let change = local
-        .save(Edit { record, kind: Kind::Class, unit, parent: None, fields }, 1_700_000_000_000)
+        .save(
+            Edit {
+                record,
+                kind: Kind::Class,
+                unit,
+                parent: None,
+                fields,
+            },
+            1_700_000_000_000,
+        )
         .await
         .unwrap();
     local.store().close();
