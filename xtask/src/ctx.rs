@@ -90,6 +90,21 @@ pub fn display(cmd: &Command) -> String {
     line
 }
 
+/// A short form of a command for messages: program name and arguments.
+pub fn short(cmd: &Command) -> String {
+    let program = Path::new(cmd.get_program());
+    let mut line = program
+        .file_name()
+        .unwrap_or(program.as_os_str())
+        .to_string_lossy()
+        .into_owned();
+    for arg in cmd.get_args() {
+        line.push(' ');
+        line.push_str(&arg.to_string_lossy());
+    }
+    line
+}
+
 /// Runs a command with inherited stdio; fails if it does not exit with 0.
 pub fn run(cmd: &mut Command) -> Result<()> {
     eprintln!("{}", display(cmd));
@@ -97,10 +112,7 @@ pub fn run(cmd: &mut Command) -> Result<()> {
         .status()
         .with_context(|| format!("could not start `{}`", cmd.get_program().to_string_lossy()))?;
     if !status.success() {
-        bail!(
-            "`{}` failed: {status}",
-            display(cmd).trim_start_matches("$ ")
-        );
+        bail!("`{}` failed: {status}", short(cmd));
     }
     Ok(())
 }

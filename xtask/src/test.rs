@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::{Context as _, Result, bail};
 
 use crate::build::{self, ServerProfile};
-use crate::ctx::{Ctx, capture, display, fmt_duration, run, timed};
+use crate::ctx::{Ctx, capture, display, fmt_duration, run, short, timed};
 use crate::install::{self, Browser, CHROMEDRIVER, WASM_TARGET};
 
 struct Step {
@@ -54,7 +54,7 @@ const STEPS: &[Step] = &[
     },
     Step {
         name: "unit",
-        about: "native tests (core, server, xtask)",
+        about: "native tests (core, server, xtask, the app's pure helpers)",
         needs: &[],
         browser: false,
         run: unit,
@@ -300,15 +300,26 @@ fn clippy(r: &mut Runner) -> Result<()> {
 }
 
 fn clippy_wasm(r: &mut Runner) -> Result<()> {
+    // The app with its browser tests; the core's library only (its
+    // dev-dependencies, proptest and rand, are native test tools).
     run(r.ctx.cargo().args([
         "clippy",
         "-p",
         "anyuan",
+        "--target",
+        WASM_TARGET,
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(r.ctx.cargo().args([
+        "clippy",
         "-p",
         "anyuan-core",
         "--target",
         WASM_TARGET,
-        "--all-targets",
+        "--lib",
         "--",
         "-D",
         "warnings",
@@ -387,7 +398,11 @@ fn unit(r: &mut Runner) -> Result<()> {
         "anyuan-e2e",
     ]);
     r.services.apply(&mut cmd);
-    run_tests(&mut cmd, &mut r.tally)
+    run_tests(&mut cmd, &mut r.tally)?;
+    // The app's pure helpers (API answer classification, backoff) run natively too.
+    let mut app = r.ctx.cargo();
+    app.args(["test", "-p", "anyuan", "--lib"]);
+    run_tests(&mut app, &mut r.tally)
 }
 
 fn browser(r: &mut Runner) -> Result<()> {
@@ -486,6 +501,11 @@ impl Tally {
 
 /// Runs a test runner, streaming its stdout while counting its results.
 fn run_tests(cmd: &mut Command, tally: &mut Tally) -> Result<()> {
+    // Tests returning `Err` print the error; anyhow's captured backtrace
+    // (RUST_BACKTRACE=1 is common in CI) would bury it. Panics keep theirs.
+    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
+        cmd.env("RUST_LIB_BACKTRACE", "0");
+    }
     eprintln!("{}", display(cmd));
     let mut child = cmd
         .stdout(Stdio::piped())
@@ -501,10 +521,7 @@ fn run_tests(cmd: &mut Command, tally: &mut Tally) -> Result<()> {
     }
     let status = child.wait()?;
     if !status.success() {
-        bail!(
-            "`{}` failed: {status}",
-            display(cmd).trim_start_matches("$ ")
-        );
+        bail!("`{}` failed: {status}", short(cmd));
     }
     Ok(())
 }
