@@ -162,7 +162,8 @@ impl AppState {
         .await
     }
 
-    /// A state; resumes this process's clock above every stamp in the log.
+    /// A state; resumes this process's clock above every stamp in the log
+    /// (`sync_seq.max_stamp`, kept by every push).
     pub async fn with_options(db: Db, options: Options) -> Result<AppState, Error> {
         let device = match options.device {
             Some(d) => d,
@@ -170,7 +171,7 @@ impl AppState {
                 getrandom::u64().map_err(|e| Error::Internal(format!("random device id: {e}")))?,
             ),
         };
-        let highest: Option<String> = sqlx::query_scalar("SELECT MAX(stamp) FROM changes")
+        let highest: Option<String> = sqlx::query_scalar("SELECT max_stamp FROM sync_seq")
             .fetch_one(db.pool())
             .await?;
         let highest: Option<Hlc> = highest

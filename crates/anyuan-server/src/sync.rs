@@ -48,6 +48,7 @@ use uuid::Uuid;
 
 use crate::accounts::{parse_role, role_name};
 use crate::auth::{Authed, i, u};
+use crate::db::Backend;
 use crate::error::OVERLOAD_RETRY_SECS;
 use crate::json::ApiJson;
 use crate::org::parse_record;
@@ -151,15 +152,16 @@ async fn ingest_batch(
         .map_err(|_| Error::Unavailable {
             retry_after_secs: OVERLOAD_RETRY_SECS,
         })?;
+    let backend = state.db().backend();
     let mut tx = state.db().pool().begin().await?;
-    let last: i64 =
-        sqlx::query_scalar("UPDATE sync_seq SET value = value WHERE id = 1 RETURNING value")
+    let (last, max_stamp): (i64, Option<String>) =
+        sqlx::query_as("UPDATE sync_seq SET value = value WHERE id = 1 RETURNING value, max_stamp")
             .fetch_one(&mut *tx)
             .await?;
     let ids: Vec<String> = needs.records.iter().map(ToString::to_string).collect();
-    let records = load_records(&mut tx, &ids).await?;
+    let records = load_records(backend, &mut tx, &ids).await?;
     let change_ids: Vec<String> = needs.changes.iter().map(ToString::to_string).collect();
-    let known = load_known(&mut tx, &change_ids).await?;
+    let known = load_known(backend, &mut tx, &change_ids).await?;
     let now = state.now_ms();
     let outcome = {
         let mut clock = state.clock();
@@ -180,25 +182,38 @@ async fn ingest_batch(
         tx.rollback().await?;
         return Ok(outcome.results);
     }
-    write_records(&mut tx, &outcome.records_to_write).await?;
-    write_log(&mut tx, &outcome.log_entries).await?;
-    sqlx::query("UPDATE sync_seq SET value = $1 WHERE id = 1")
+    write_records(backend, &mut tx, &outcome.records_to_write).await?;
+    write_log(backend, &mut tx, &outcome.log_entries).await?;
+    let max_stamp = outcome
+        .log_entries
+        .iter()
+        .map(|e| e.stamp)
+        .chain(max_stamp.and_then(|s| s.parse().ok()))
+        .max()
+        .map(|s| s.to_string());
+    sqlx::query("UPDATE sync_seq SET value = $1, max_stamp = $2 WHERE id = 1")
         .bind(i(outcome.next_seq - 1))
+        .bind(max_stamp)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
     Ok(outcome.results)
 }
 
-/// `$first, $first+1, …` for `n` values.
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|k| format!("${k}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// Placeholders for `n` values numbered from `first`: `$first, …` on
+/// PostgreSQL; anonymous `?` on SQLite, whose lookup of numbered parameter
+/// names is a linear scan per parameter (quadratic over a multi-row
+/// `INSERT`), so every placeholder must be used once, in binding order.
+fn placeholders(backend: Backend, first: usize, n: usize) -> String {
+    let one = |k: usize| match backend {
+        Backend::Sqlite => "?".to_owned(),
+        Backend::Postgres => format!("${k}"),
+    };
+    (first..first + n).map(one).collect::<Vec<_>>().join(", ")
 }
 
 async fn load_records(
+    backend: Backend,
     conn: &mut AnyConnection,
     ids: &[String],
 ) -> Result<BTreeMap<RecordId, Record>, Error> {
@@ -206,7 +221,7 @@ async fn load_records(
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "SELECT body FROM records WHERE id IN ({})",
-            placeholders(1, chunk.len())
+            placeholders(backend, 1, chunk.len())
         );
         let mut q = sqlx::query_scalar::<_, String>(&sql);
         for id in chunk {
@@ -225,6 +240,7 @@ fn corrupt(what: &str) -> Error {
 }
 
 async fn load_known(
+    backend: Backend,
     conn: &mut AnyConnection,
     ids: &[String],
 ) -> Result<BTreeMap<ChangeId, KnownChange>, Error> {
@@ -232,7 +248,7 @@ async fn load_known(
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "SELECT change_id, stamp, seq FROM changes WHERE change_id IN ({})",
-            placeholders(1, chunk.len())
+            placeholders(backend, 1, chunk.len())
         );
         let mut q = sqlx::query_as::<_, (String, String, i64)>(&sql);
         for id in chunk {
@@ -247,19 +263,23 @@ async fn load_known(
     Ok(out)
 }
 
-fn tuples(rows: usize, cols: usize) -> String {
+fn tuples(backend: Backend, rows: usize, cols: usize) -> String {
     (0..rows)
-        .map(|r| format!("({})", placeholders(r * cols + 1, cols)))
+        .map(|r| format!("({})", placeholders(backend, r * cols + 1, cols)))
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-async fn write_records(conn: &mut AnyConnection, rows: &[StoredRecord]) -> Result<(), Error> {
+async fn write_records(
+    backend: Backend,
+    conn: &mut AnyConnection,
+    rows: &[StoredRecord],
+) -> Result<(), Error> {
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO records (id, kind, unit_id, parent_id, seq, body) VALUES {} \
              ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, body = excluded.body",
-            tuples(chunk.len(), 6)
+            tuples(backend, chunk.len(), 6)
         );
         let mut q = sqlx::query(&sql);
         for s in chunk {
@@ -279,12 +299,16 @@ async fn write_records(conn: &mut AnyConnection, rows: &[StoredRecord]) -> Resul
     Ok(())
 }
 
-async fn write_log(conn: &mut AnyConnection, entries: &[LogEntry]) -> Result<(), Error> {
+async fn write_log(
+    backend: Backend,
+    conn: &mut AnyConnection,
+    entries: &[LogEntry],
+) -> Result<(), Error> {
     for chunk in entries.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "INSERT INTO changes (seq, change_id, record_id, kind, unit_id, parent_id, author_id, \
              author_role, device, stamp, pushed_stamp, fields, received_ms) VALUES {}",
-            tuples(chunk.len(), 13)
+            tuples(backend, chunk.len(), 13)
         );
         let mut q = sqlx::query(&sql);
         for e in chunk {

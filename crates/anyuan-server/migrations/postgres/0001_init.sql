@@ -65,13 +65,14 @@ CREATE TABLE changes (
     received_ms  BIGINT NOT NULL
 );
 CREATE INDEX changes_record ON changes(record_id, seq);
-CREATE INDEX changes_stamp ON changes(stamp);
 
--- The last change-log seq used. Every push transaction locks this row first,
--- so transactions that write the log commit in seq order.
+-- The last change-log seq used, and the highest stamp in the log (where a
+-- restarted server resumes its clock). Every push transaction locks this row
+-- first, so transactions that write the log commit in seq order.
 CREATE TABLE sync_seq (
-    id    BIGINT PRIMARY KEY CHECK (id = 1),
-    value BIGINT NOT NULL
+    id        BIGINT PRIMARY KEY CHECK (id = 1),
+    value     BIGINT NOT NULL,
+    max_stamp TEXT
 );
 INSERT INTO sync_seq (id, value) VALUES (1, 0);
 

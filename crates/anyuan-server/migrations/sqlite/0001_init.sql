@@ -43,14 +43,14 @@ CREATE TABLE records (
     parent_id TEXT,
     seq       BIGINT NOT NULL,
     body      TEXT NOT NULL                  -- JSON RecordV1: fields with their stamps
-);
+) WITHOUT ROWID;                             -- SQLite: one b-tree keyed by id
 CREATE UNIQUE INDEX records_seq ON records(seq);
 CREATE INDEX records_unit_seq ON records(unit_id, seq);
 
 -- Append-only history of every accepted change, including writes that lost
 -- the merge: who, when, which device, what.
 CREATE TABLE changes (
-    seq          BIGINT PRIMARY KEY,
+    seq          INTEGER PRIMARY KEY,        -- SQLite: the rowid itself, no extra index
     change_id    TEXT NOT NULL UNIQUE,       -- the device's idempotency key
     record_id    TEXT NOT NULL,
     kind         TEXT NOT NULL,
@@ -65,13 +65,14 @@ CREATE TABLE changes (
     received_ms  BIGINT NOT NULL
 );
 CREATE INDEX changes_record ON changes(record_id, seq);
-CREATE INDEX changes_stamp ON changes(stamp);
 
--- The last change-log seq used. Every push transaction locks this row first,
--- so transactions that write the log commit in seq order.
+-- The last change-log seq used, and the highest stamp in the log (where a
+-- restarted server resumes its clock). Every push transaction locks this row
+-- first, so transactions that write the log commit in seq order.
 CREATE TABLE sync_seq (
-    id    BIGINT PRIMARY KEY CHECK (id = 1),
-    value BIGINT NOT NULL
+    id        BIGINT PRIMARY KEY CHECK (id = 1),
+    value     BIGINT NOT NULL,
+    max_stamp TEXT
 );
 INSERT INTO sync_seq (id, value) VALUES (1, 0);
 
