@@ -48,10 +48,34 @@ pub struct Db {
     sqlite_writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
+/// Connection pool limits.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    /// At most this many connections (`None`: 4 on SQLite, 16 on PostgreSQL).
+    pub max_connections: Option<u32>,
+    /// A request waits this long for a free connection before the server
+    /// answers `503` with `Retry-After` (overload, not an error).
+    pub acquire_timeout: std::time::Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> PoolSettings {
+        PoolSettings {
+            max_connections: None,
+            acquire_timeout: std::time::Duration::from_secs(10),
+        }
+    }
+}
+
 impl Db {
     /// Connects, creating the SQLite file and its directory when needed, and
     /// runs the backend's migrations.
     pub async fn connect(url: &str) -> Result<Db, Error> {
+        Db::connect_with(url, PoolSettings::default()).await
+    }
+
+    /// [`Db::connect`] with explicit pool limits.
+    pub async fn connect_with(url: &str, settings: PoolSettings) -> Result<Db, Error> {
         install_default_drivers();
         let backend = Backend::of_url(url).ok_or_else(|| {
             Error::Internal(format!("unsupported database URL scheme in {url:?}"))
@@ -60,7 +84,11 @@ impl Db {
             create_sqlite_dir(url)?;
         }
         let options = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 4 } else { 16 })
+            .max_connections(settings.max_connections.unwrap_or(match backend {
+                Backend::Sqlite => 4,
+                Backend::Postgres => 16,
+            }))
+            .acquire_timeout(settings.acquire_timeout)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

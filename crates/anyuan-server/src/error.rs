@@ -139,8 +139,9 @@ impl Error {
         }
     }
 
-    /// The machine-readable code and the two human messages.
-    fn parts(&self) -> (&str, Cow<'_, str>, Cow<'_, str>) {
+    /// The machine-readable code and the two human messages (Chinese,
+    /// English), as the client gets them.
+    pub fn messages(&self) -> (&str, Cow<'_, str>, Cow<'_, str>) {
         let s = |code, zh: &'static str, en: &'static str| (code, zh.into(), en.into());
         match self {
             Error::NotFound => s("not_found", "找不到该资源。", "Not found."),
@@ -203,7 +204,7 @@ impl IntoResponse for Error {
         } else if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        let (code, zh, en) = self.parts();
+        let (code, zh, en) = self.messages();
         let mut response = (
             status,
             Json(Body {

@@ -22,11 +22,23 @@ async fn main() -> anyhow::Result<()> {
     }) = &config.command
     {
         let display_name = display_name.as_deref().unwrap_or(login);
-        let (district, user) =
-            anyuan_server::org::bootstrap(&state, district_name, login, display_name, password)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))
-                .context("bootstrap failed")?;
+        let (district, user) = match anyuan_server::org::bootstrap(
+            &state,
+            district_name,
+            login,
+            display_name,
+            password,
+        )
+        .await
+        {
+            Ok(done) => done,
+            Err(e) => {
+                tracing::debug!(error = %e, "bootstrap failed");
+                let (_, zh, en) = e.messages();
+                eprintln!("初始化失败：{zh}\nBootstrap failed: {en}");
+                std::process::exit(1);
+            }
+        };
         println!(
             "已创建区教育局 / Created the district “{district_name}” ({district}) and its administrator “{}”.",
             user.login

@@ -141,3 +141,34 @@ async fn the_openapi_document_describes_every_route() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_exhausted_pool_answers_503_with_retry_after() {
+    use anyuan_server::db::PoolSettings;
+    let db = crate::helpers::TestDb::sqlite();
+    let settings = PoolSettings {
+        max_connections: Some(1),
+        acquire_timeout: std::time::Duration::from_millis(200),
+    };
+    let state = anyuan_server::AppState::new(
+        anyuan_server::Db::connect_with(&db.url, settings)
+            .await
+            .unwrap(),
+        std::env::temp_dir(),
+    )
+    .await
+    .unwrap();
+    anyuan_server::demo::seed_if_empty(&state).await.unwrap();
+    let busy = state.db().pool().acquire().await.unwrap();
+    let app = anyuan_server::app(state.clone());
+    let req = axum::http::Request::post("/api/auth/login")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(
+            json!({"login": "teacher1", "password": "anyuan2018"}).to_string(),
+        ))
+        .unwrap();
+    let res = tower::ServiceExt::oneshot(app, req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(res.headers()["retry-after"], "5");
+    drop(busy);
+}
