@@ -134,3 +134,132 @@ pub async fn server_has_class(server: &Server, login: &str, name: &str) -> Resul
         .iter()
         .any(|r| r["kind"] == "class" && r["f"]["name"]["v"] == json!(name)))
 }
+
+/// Waits until the header shows a finished sync with nothing waiting (the
+/// "synced at" time appears only after a push and pull succeeded).
+pub async fn wait_synced(browser: &Browser, timeout: std::time::Duration) -> Result<()> {
+    poll("a finished sync with nothing waiting", timeout, || async {
+        let el = browser.find("sync-waiting").await?;
+        let count = el.attr("data-count").await?.unwrap_or_default();
+        let text = el.text().await?;
+        if count == "0" && !text.trim().is_empty() {
+            Ok(Some(()))
+        } else {
+            bail!("data-count {count:?}, text {text:?}")
+        }
+    })
+    .await
+}
+
+/// Signs out on the More page; taps again if the app warns about changes
+/// that have not synced. Waits for the login page.
+pub async fn sign_out(browser: &Browser) -> Result<()> {
+    browser.click("nav-more").await?;
+    browser.click("sign-out").await?;
+    if browser.exists("signout-warning").await? {
+        browser.click("sign-out").await?;
+    }
+    browser.find("page-login").await?;
+    Ok(())
+}
+
+/// Signs in through the API; returns the session token.
+pub async fn api_token(server: &Server, login: &str) -> Result<String> {
+    let session: Value = http_client()?
+        .post(server.url("/api/auth/login"))
+        .json(&json!({ "login": login, "password": DEMO_PASSWORD }))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    Ok(session["token"].as_str().context("no token")?.to_owned())
+}
+
+/// An administrator (`admin`) changes the role of the account `login`
+/// through the admin API (`district_admin`, `school_admin` or `staff`).
+pub async fn set_role(server: &Server, admin: &str, login: &str, role: &str) -> Result<()> {
+    let http = http_client()?;
+    let token = api_token(server, admin).await?;
+    let list: Value = http
+        .get(server.url("/api/admin/users"))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    let id = list["users"]
+        .as_array()
+        .context("no users in the admin list")?
+        .iter()
+        .find(|u| u["login"] == json!(login))
+        .and_then(|u| u["id"].as_str())
+        .with_context(|| format!("no account {login:?} in the admin list"))?
+        .to_owned();
+    let changed: Value = http
+        .post(server.url(&format!("/api/admin/users/{id}/role")))
+        .bearer_auth(&token)
+        .json(&json!({ "role": role }))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    if changed["role"] != json!(role) {
+        bail!(
+            "the role of {login} is {} after setting {role}",
+            changed["role"]
+        );
+    }
+    Ok(())
+}
+
+/// A Chrome DevTools Protocol command sent through chromedriver's
+/// `POST /session/{id}/goog/cdp/execute`.
+#[derive(Debug)]
+struct CdpCommand {
+    cmd: String,
+    params: Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for CdpCommand {
+    // reqwest re-exports the `url` and `http` types fantoccini uses.
+    fn endpoint(
+        &self,
+        base_url: &reqwest::Url,
+        session_id: Option<&str>,
+    ) -> Result<reqwest::Url, <reqwest::Url as std::str::FromStr>::Err> {
+        let session = session_id.unwrap_or_default();
+        base_url.join(&format!("session/{session}/goog/cdp/execute"))
+    }
+
+    fn method_and_body(&self, _url: &reqwest::Url) -> (reqwest::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (reqwest::Method::POST, Some(body.to_string()))
+    }
+}
+
+/// Runs a DevTools Protocol command on the current page; returns its result.
+pub async fn cdp(browser: &Browser, cmd: &str, params: Value) -> Result<Value> {
+    let command = CdpCommand {
+        cmd: cmd.to_owned(),
+        params,
+    };
+    browser
+        .client()
+        .issue_cmd(command)
+        .await
+        .with_context(|| format!("DevTools command {cmd}"))
+}
+
+/// Bytes this origin uses, as `navigator.storage.estimate()` reports them.
+pub async fn storage_usage(browser: &Browser) -> Result<u64> {
+    let usage = browser
+        .eval("return navigator.storage.estimate().then(e => e.usage)")
+        .await?;
+    usage
+        .as_f64()
+        .map(|u| u as u64)
+        .with_context(|| format!("storage usage {usage}"))
+}

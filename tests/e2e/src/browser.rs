@@ -55,6 +55,13 @@ impl Viewport {
         pixel_ratio: 2.0,
         mobile: true,
     };
+    /// A tablet in portrait, as a school shares it between staff.
+    pub const TABLET: Viewport = Viewport {
+        width: 800,
+        height: 1280,
+        pixel_ratio: 2.0,
+        mobile: true,
+    };
     pub const DESKTOP: Viewport = Viewport {
         width: 1280,
         height: 800,

@@ -4,4 +4,7 @@
 mod caching;
 mod harness;
 mod offline;
+mod quota;
+mod refused;
+mod shared_device;
 mod shell;
