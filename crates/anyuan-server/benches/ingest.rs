@@ -28,7 +28,7 @@ use uuid::Uuid;
 
 const N: usize = 10_000;
 const BATCH: usize = 500;
-const ROUNDS: usize = 5;
+const ROUNDS: usize = 7;
 const BUDGET: f64 = 0.5;
 
 fn changes(unit: UnitId, now: u64) -> (DeviceId, Vec<ChangeV1>) {

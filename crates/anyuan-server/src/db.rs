@@ -94,7 +94,8 @@ impl Db {
                     if backend == Backend::Sqlite {
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;",
+                             PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON; \
+                             PRAGMA cache_size = -32768;",
                         )
                         .await?;
                     }

@@ -57,9 +57,9 @@ use crate::{AppState, Error};
 /// The most changes one push may carry; the app pushes in smaller batches.
 pub const MAX_PUSH_CHANGES: usize = 1000;
 
-/// Rows per multi-row statement (13 columns × 500 stays far below both
+/// Rows per multi-row statement (13 columns × 100 stays far below both
 /// backends' parameter limits).
-const ROWS_PER_STATEMENT: usize = 500;
+const ROWS_PER_STATEMENT: usize = 100;
 
 /// How long a push waits for SQLite's single writer before answering 503.
 const WRITER_WAIT: Duration = Duration::from_secs(20);
