@@ -106,6 +106,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/classes") view=pages::classes::Classes/>
                     <Route path=path!("/sync") view=pages::sync::SyncPage/>
                     <Route path=path!("/more") view=pages::more::More/>
+                    <Route path=path!("/admin") view=pages::admin::Admin/>
                 </Routes>
             </main>
         </div>

@@ -3,6 +3,7 @@
 
 use anyuan_core::Lang;
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::api;
 use crate::i18n::use_i18n;
@@ -60,6 +61,9 @@ pub fn More() -> impl IntoView {
                     <p class="banner banner-warn" role="alert" data-testid="signout-warning">
                         {move || t().signout_unsynced.replace("{n}", &sync.status.waiting.get().to_string())}
                     </p>
+                })}
+                {(role != anyuan_core::Role::Staff).then(|| view! {
+                    <A href="/admin" attr:class="btn" attr:data-testid="nav-admin">{move || t().nav_admin}</A>
                 })}
                 <button class="btn" data-testid="sign-out" on:click=sign_out>
                     {move || if confirm.get() { t().signout_anyway } else { t().signout }}

@@ -178,6 +178,17 @@ fn check_parent(change: &ChangeV1, exists: bool, parent: Option<&Record>) -> Res
     }
 }
 
+/// Whether `actor` may create or manage an account with `role` in `unit`:
+/// the district admin manages every account; a school admin manages the
+/// staff accounts of their own unit; staff manage none.
+pub fn may_manage_account(actor: &Actor, role: Role, unit: UnitId) -> bool {
+    match actor.role {
+        Role::DistrictAdmin => true,
+        Role::SchoolAdmin => role == Role::Staff && unit == actor.unit,
+        Role::Staff => false,
+    }
+}
+
 /// Whether a record with this id is a unit's own record.
 pub fn is_unit_record(id: RecordId, unit: UnitId) -> bool {
     id.0 == unit.0
@@ -385,5 +396,40 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod account_tests {
+    use super::*;
+    use uuid::Uuid;
+
+    #[test]
+    fn school_admins_manage_only_their_own_staff() {
+        let (a, b, d) = (
+            UnitId(Uuid::from_u128(1)),
+            UnitId(Uuid::from_u128(2)),
+            UnitId(Uuid::from_u128(9)),
+        );
+        let admin = Actor {
+            user: Uuid::from_u128(5),
+            role: Role::SchoolAdmin,
+            unit: a,
+            district: d,
+        };
+        assert!(may_manage_account(&admin, Role::Staff, a));
+        assert!(!may_manage_account(&admin, Role::Staff, b));
+        assert!(!may_manage_account(&admin, Role::SchoolAdmin, a));
+        let district = Actor {
+            role: Role::DistrictAdmin,
+            unit: d,
+            ..admin
+        };
+        assert!(may_manage_account(&district, Role::SchoolAdmin, b));
+        let staff = Actor {
+            role: Role::Staff,
+            ..admin
+        };
+        assert!(!may_manage_account(&staff, Role::Staff, a));
     }
 }

@@ -274,14 +274,8 @@ pub async fn insert_user_with_id(
     }
 }
 
-/// Whether `actor` may manage an account with `role` in `unit`.
-pub fn may_manage(actor: &Actor, role: Role, unit: UnitId) -> bool {
-    match actor.role {
-        Role::DistrictAdmin => true,
-        Role::SchoolAdmin => role == Role::Staff && unit == actor.unit,
-        Role::Staff => false,
-    }
-}
+/// Who may manage which account is a core rule, shared with the app's admin page.
+pub use anyuan_core::auth::may_manage_account as may_manage;
 
 fn require_admin(actor: &Actor) -> Result<(), Error> {
     if actor.role == Role::Staff {
@@ -551,28 +545,5 @@ mod tests {
         assert!(check_login("ab").is_err());
         assert!(check_login("李明").is_err());
         assert!(check_login("a b c").is_err());
-    }
-
-    #[test]
-    fn school_admins_manage_only_staff_of_their_unit() {
-        let a = UnitId(Uuid::from_u128(10));
-        let b = UnitId(Uuid::from_u128(20));
-        let d = UnitId(Uuid::from_u128(1));
-        let actor = |role, unit| Actor {
-            user: Uuid::nil(),
-            role,
-            unit,
-            district: d,
-        };
-        let admin_a = actor(Role::SchoolAdmin, a);
-        assert!(may_manage(&admin_a, Role::Staff, a));
-        assert!(!may_manage(&admin_a, Role::Staff, b));
-        assert!(!may_manage(&admin_a, Role::SchoolAdmin, a));
-        assert!(!may_manage(&actor(Role::Staff, a), Role::Staff, a));
-        assert!(may_manage(
-            &actor(Role::DistrictAdmin, d),
-            Role::SchoolAdmin,
-            b
-        ));
     }
 }

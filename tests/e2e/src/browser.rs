@@ -263,9 +263,16 @@ impl Browser {
     }
 
     /// Clicks the element with `data-testid=id` (waits for it).
+    /// The element is first scrolled to the middle of the screen, as a
+    /// person would, so the fixed bottom navigation never covers it.
     pub async fn click(&self, id: &str) -> Result<()> {
-        self.find(id)
-            .await?
+        let element = self.find(id).await?;
+        let arg = serde_json::to_value(&element)?;
+        self.client()
+            .execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg])
+            .await
+            .with_context(|| format!("scrolling to {}", testid(id)))?;
+        element
             .click()
             .await
             .with_context(|| format!("clicking {}", testid(id)))

@@ -1,6 +1,7 @@
 //! End-to-end scenarios, one module per area, in a single test binary.
 //! Run through `cargo xtask test` (it builds the PWA and the server first).
 
+mod admin;
 mod caching;
 mod harness;
 mod offline;
