@@ -5,6 +5,7 @@ mod bench;
 mod build;
 mod ctx;
 mod install;
+mod postgres;
 mod pwa;
 mod test;
 

@@ -213,7 +213,7 @@ pub fn test_cmd(ctx: &mut Ctx, options: &Options) -> Result<()> {
         ctx,
         tally: Tally::default(),
         tmp: TempDir::new("anyuan-test")?,
-        services: start_services(ctx)?,
+        services: start_services(ctx, steps.iter().any(|s| s.name == "unit"))?,
         server_bin: None,
     };
 
@@ -446,18 +446,26 @@ fn e2e(r: &mut Runner) -> Result<()> {
 }
 
 /// Services (databases) that tests need, started once per `cargo xtask test`
-/// and stopped on drop.
-///
-/// None are needed yet: tests use SQLite in temporary directories. When
-/// PostgreSQL tests are added, this is where to `apt-get install postgresql`
-/// (if `pg_ctlcluster` is absent), start a throwaway cluster on a free port
-/// under the run's TMPDIR, and export `DATABASE_URL` through `env`.
+/// and stopped on drop: a throwaway PostgreSQL cluster, announced to the
+/// server's tests through `ANYUAN_TEST_POSTGRES_URL` (each test creates its
+/// own database there). Started only when a step that needs it will run.
 struct Services {
     env: Vec<(String, String)>,
+    _postgres: Option<crate::postgres::Postgres>,
 }
 
-fn start_services(_ctx: &Ctx) -> Result<Services> {
-    Ok(Services { env: Vec::new() })
+fn start_services(_ctx: &Ctx, needs_postgres: bool) -> Result<Services> {
+    if !needs_postgres {
+        return Ok(Services {
+            env: Vec::new(),
+            _postgres: None,
+        });
+    }
+    let pg = crate::postgres::Postgres::start()?;
+    Ok(Services {
+        env: vec![("ANYUAN_TEST_POSTGRES_URL".into(), pg.url())],
+        _postgres: Some(pg),
+    })
 }
 
 impl Services {
