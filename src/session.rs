@@ -4,9 +4,7 @@
 //! phone that kills the browser right after sign-in would lose it there.
 //! Passwords are never stored.
 
-use anyuan_core::auth::{Actor, Role};
 use anyuan_core::hlc::DeviceId;
-use anyuan_core::record::UnitId;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -21,32 +19,11 @@ async fn device_store() -> Result<Store, StoreError> {
 }
 
 /// The signed-in user as the server described them at login.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct User {
-    pub id: Uuid,
-    pub login: String,
-    pub display_name: String,
-    pub role: Role,
-    pub unit_id: UnitId,
-    pub unit_name: String,
-    pub district_id: UnitId,
-}
+pub use anyuan_core::wire::UserV1 as User;
 
-impl User {
-    /// The core's view of this user, for scope and permission checks.
-    pub fn actor(&self) -> Actor {
-        Actor {
-            user: self.id,
-            role: self.role,
-            unit: self.unit_id,
-            district: self.district_id,
-        }
-    }
-
-    /// The IndexedDB database that holds this user's records and outbox.
-    pub fn database_name(&self) -> String {
-        format!("anyuan-u-{}", self.id)
-    }
+/// The IndexedDB database that holds a user's records and outbox.
+pub fn database_name(user: &User) -> String {
+    format!("anyuan-u-{}", user.id)
 }
 
 /// A signed-in session: the opaque token and the user.

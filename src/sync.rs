@@ -107,7 +107,12 @@ impl Engine {
         on_blocked: impl FnOnce() + 'static,
         on_stale: impl FnOnce() + 'static,
     ) -> Result<SyncCtx, StoreError> {
-        let store = Store::open(&session.user.database_name(), on_blocked, on_stale).await?;
+        let store = Store::open(
+            &crate::session::database_name(&session.user),
+            on_blocked,
+            on_stale,
+        )
+        .await?;
         let local = Local::load(store, device_id().await).await?;
         let generation = Settings::get::<u64>(generation_key(&session)).unwrap_or(0);
         let engine = Rc::new(Engine {

@@ -19,16 +19,7 @@ use crate::i18n::{Strings, use_i18n};
 use crate::sync::{SyncCtx, use_sync};
 
 /// An account as the admin API lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-struct Account {
-    id: Uuid,
-    login: String,
-    display_name: String,
-    role: Role,
-    unit_id: UnitId,
-    unit_name: String,
-    disabled: bool,
-}
+type Account = anyuan_core::wire::UserV1;
 
 #[derive(Deserialize)]
 struct AccountList {

@@ -563,3 +563,40 @@ mod tests {
         assert_eq!(c.check_shape(dev).unwrap_err().code, RefusalCode::TooLarge);
     }
 }
+
+/// An account as the API shows it: the login answer, `GET /api/auth/me`
+/// and the admin lists. Accounts live only on the server; this is their
+/// one wire form, shared by the server and the app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserV1 {
+    /// The account's id.
+    pub id: Uuid,
+    /// The sign-in name.
+    pub login: String,
+    /// The name people see.
+    pub display_name: String,
+    /// What the account may do.
+    pub role: crate::auth::Role,
+    /// The unit the account belongs to.
+    pub unit_id: UnitId,
+    /// That unit's name (empty if unknown).
+    pub unit_name: String,
+    /// The district's unit.
+    pub district_id: UnitId,
+    /// A disabled account cannot sign in.
+    #[serde(default)]
+    pub disabled: bool,
+}
+
+impl UserV1 {
+    /// The account as the core's [`crate::auth::Actor`], for scope and
+    /// permission checks.
+    pub fn actor(&self) -> crate::auth::Actor {
+        crate::auth::Actor {
+            user: self.id,
+            role: self.role,
+            unit: self.unit_id,
+            district: self.district_id,
+        }
+    }
+}

@@ -47,19 +47,8 @@ impl User {
     }
 }
 
-/// An account as the API shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UserView {
-    pub id: Uuid,
-    pub login: String,
-    pub display_name: String,
-    pub role: Role,
-    pub unit_id: UnitId,
-    /// The unit's name, from its synced record (empty if unknown).
-    pub unit_name: String,
-    pub district_id: UnitId,
-    pub disabled: bool,
-}
+/// An account as the API shows it: the core's wire type, shared with the app.
+pub use anyuan_core::wire::UserV1 as UserView;
 
 /// A role's wire and SQL name.
 pub fn role_name(role: Role) -> &'static str {
