@@ -1,28 +1,60 @@
 //! `cargo xtask bench [SECTION...]`: named benchmark sections. Each section
 //! measures something and checks it against a budget; add new ones (server
-//! ingest, IndexedDB, ...) to [`SECTIONS`].
+//! ingest, ...) to [`SECTIONS`].
+//!
+//! Speed is always a ratio against a baseline measured in the same run (or,
+//! for `pull`, a rate measured end to end), never a timed test. The browser
+//! sections run code that is compiled only for them (`--features bench`):
+//! `tests/bench.rs` (wasm-bindgen-test, release build, headless Chromium) and
+//! `tests/e2e/tests/bench.rs` (the built PWA against a running server). Both
+//! print `anyuan-bench <section> key=value ...` lines that are parsed here.
 
-use std::io::Write as _;
+use std::io::{BufRead as _, BufReader, Write as _};
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 use anyhow::{Context as _, Result, bail};
 
-use crate::build;
-use crate::ctx::{Ctx, fmt_duration, run, timed};
-use crate::install::{self, Browser, locked_version};
+use crate::build::{self, ServerProfile};
+use crate::ctx::{Ctx, display, fmt_duration, run, short, timed};
+use crate::install::{self, Browser, CHROMEDRIVER, WASM_TARGET, locked_version};
+use crate::test::TempDir;
 
 struct Section {
     name: &'static str,
     about: &'static str,
+    /// Whether it drives Chromium (so install must bring it).
+    browser: bool,
     /// Returns the budget checks that went over (empty when all are ok).
     run: fn(&mut Ctx) -> Result<Vec<String>>,
 }
 
-const SECTIONS: &[Section] = &[Section {
-    name: "size",
-    about: "first-load bytes of the PWA (brotli) against a bare Leptos counter",
-    run: size,
-}];
+const SECTIONS: &[Section] = &[
+    Section {
+        name: "size",
+        about: "first-load bytes of the PWA (brotli) against a bare Leptos counter",
+        browser: false,
+        run: size,
+    },
+    Section {
+        name: "idb-save",
+        about: "one class edit through Local::save against one raw IndexedDB put",
+        browser: true,
+        run: idb_save,
+    },
+    Section {
+        name: "idb-import",
+        about: "10,000 records through Local::on_pull against one raw transaction",
+        browser: true,
+        run: idb_import,
+    },
+    Section {
+        name: "pull",
+        about: "first sync of 10,000 records from a local server into IndexedDB",
+        browser: true,
+        run: pull,
+    },
+];
 
 pub fn help() -> String {
     let mut text = String::from(
@@ -31,7 +63,7 @@ pub fn help() -> String {
          is exceeded. Sections:\n",
     );
     for section in SECTIONS {
-        text.push_str(&format!("  {:<8} {}\n", section.name, section.about));
+        text.push_str(&format!("  {:<11} {}\n", section.name, section.about));
     }
     text
 }
@@ -56,7 +88,12 @@ pub fn bench_cmd(ctx: &mut Ctx, args: &[String]) -> Result<()> {
             })
             .collect::<Result<_>>()?
     };
-    install::install(ctx, Browser::No)?;
+    let browser = if chosen.iter().any(|s| s.browser) {
+        Browser::Yes
+    } else {
+        Browser::No
+    };
+    install::install(ctx, browser)?;
     let mut over = Vec::new();
     for section in chosen {
         eprintln!("\n==> bench {}: {}", section.name, section.about);
@@ -280,6 +317,265 @@ fn brotli_len(data: &[u8]) -> Result<u64> {
     Ok(writer.into_inner().len() as u64)
 }
 
+// ---------------------------------------------------------------------------
+// idb-save, idb-import: tests/bench.rs in headless Chromium.
+
+/// `Local::save` may take at most this many times a raw put (medians).
+const SAVE_RATIO_BUDGET: f64 = 2.0;
+/// Importing through `Local::on_pull` must reach this share of raw speed.
+const IMPORT_SPEED_BUDGET: f64 = 0.5;
+/// A first sync must bring at least this many records per second.
+const PULL_RATE_BUDGET: f64 = 6000.0;
+
+fn idb_save(ctx: &mut Ctx) -> Result<Vec<String>> {
+    let result = browser_bench(ctx, "idb_save", "idb-save")?;
+    let (app, raw, ratio) = (
+        result.get("app_ms")?,
+        result.get("raw_ms")?,
+        result.get("ratio")?,
+    );
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "\nidb-save (median of {} interleaved pairs, {} bytes written per save):",
+        result.get("iterations")?,
+        result.get("bytes")?
+    )?;
+    writeln!(out, "  Local::save (outbox + clock, 1 tx) {app:>9.3} ms")?;
+    writeln!(out, "  raw put (same bytes, 1 tx)         {raw:>9.3} ms")?;
+    let mut checks = Checks::new(out);
+    checks.check(
+        format!("idb-save ratio app/raw {ratio:.2} ≤ {SAVE_RATIO_BUDGET}"),
+        ratio <= SAVE_RATIO_BUDGET,
+    )?;
+    Ok(checks.over)
+}
+
+fn idb_import(ctx: &mut Ctx) -> Result<Vec<String>> {
+    let result = browser_bench(ctx, "idb_import", "idb-import")?;
+    let (app, raw, speed) = (
+        result.get("app_ms")?,
+        result.get("raw_ms")?,
+        result.get("speed")?,
+    );
+    let records = result.get("records")?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "\nidb-import of {records} records, {:.1} MB of JSON (median of {} interleaved rounds):",
+        result.get("bytes")? / 1e6,
+        result.get("rounds")?
+    )?;
+    writeln!(
+        out,
+        "  Local::on_pull, pages of 1,000   {app:>9.1} ms  ({:>7.0} records/s)",
+        records / app * 1000.0
+    )?;
+    writeln!(
+        out,
+        "  raw, one transaction             {raw:>9.1} ms  ({:>7.0} records/s)",
+        records / raw * 1000.0
+    )?;
+    let mut checks = Checks::new(out);
+    checks.check(
+        format!(
+            "idb-import speed {:.0}% of raw ≥ {:.0}%",
+            speed * 100.0,
+            IMPORT_SPEED_BUDGET * 100.0
+        ),
+        speed >= IMPORT_SPEED_BUDGET,
+    )?;
+    Ok(checks.over)
+}
+
+/// Runs one function of tests/bench.rs (release build, as shipped) and
+/// returns the numbers it printed for `section`.
+fn browser_bench(ctx: &Ctx, test: &str, section: &str) -> Result<BenchLine> {
+    let tmp = TempDir::new("anyuan-bench")?;
+    let mut cmd = ctx.cargo();
+    cmd.args([
+        "test",
+        "-p",
+        "anyuan",
+        "--release",
+        "--target",
+        WASM_TARGET,
+        "--features",
+        "bench",
+        "--test",
+        "bench",
+        "--",
+        "--nocapture",
+        "--exact",
+        test,
+    ])
+    .env("CHROMEDRIVER", CHROMEDRIVER)
+    .env(
+        "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+        ctx.root.join("xtask").join("webdriver.json"),
+    )
+    // The default 20 s per test is too short for the import rounds.
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "600")
+    .env("TMPDIR", tmp.path());
+    let output = run_collecting(&mut cmd)?;
+    BenchLine::find(&output, section)
+}
+
+// ---------------------------------------------------------------------------
+// pull: the built PWA, served by a really running server, pulls 10,000 records
+// (tests/e2e/tests/bench.rs).
+
+fn pull(ctx: &mut Ctx) -> Result<Vec<String>> {
+    // Its own dist directory: others' builds into dist/ must not swap the
+    // files under the running benchmark.
+    let dist = ctx.target_dir.join("bench-pull-dist");
+    run(ctx
+        .cmd("trunk")
+        .args(["build", "--release", "--dist"])
+        .arg(&dist))?;
+    crate::pwa::stamp_service_worker(&dist)?;
+    let server_bin = build::server(ctx, ServerProfile::Server)?;
+    let tmp = TempDir::new("anyuan-bench-pull")?;
+    let mut cmd = ctx.cargo();
+    cmd.args([
+        "test",
+        "-p",
+        "anyuan-e2e",
+        "--features",
+        "bench",
+        "--test",
+        "bench",
+        "--",
+        "--nocapture",
+    ])
+    .env("ANYUAN_DIST", &dist)
+    .env("ANYUAN_SERVER_BIN", server_bin)
+    .env("TMPDIR", tmp.path());
+    let output = run_collecting(&mut cmd)?;
+    let result = BenchLine::find(&output, "pull")?;
+    let (records, ms, rate) = (
+        result.get("records")?,
+        result.get("ms")?,
+        result.get("rate")?,
+    );
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "\npull: first sync as school1, {records} records in {} requests, release PWA and server:",
+        result.get("requests")?
+    )?;
+    writeln!(out, "  first request → last page in IndexedDB {ms:>8.1} ms",)?;
+    writeln!(
+        out,
+        "    waiting for the server's answers     {:>8.1} ms",
+        result.get("network_ms")?
+    )?;
+    writeln!(
+        out,
+        "    in the app (parse, merge, IndexedDB) {:>8.1} ms",
+        result.get("app_ms")?
+    )?;
+    let mut checks = Checks::new(out);
+    checks.check(
+        format!("pull {rate:.0} records/s ≥ {PULL_RATE_BUDGET:.0}"),
+        rate >= PULL_RATE_BUDGET,
+    )?;
+    Ok(checks.over)
+}
+
+/// Prints budget verdicts and collects those that went over.
+struct Checks<W: std::io::Write> {
+    out: W,
+    over: Vec<String>,
+}
+
+impl<W: std::io::Write> Checks<W> {
+    fn new(out: W) -> Self {
+        Self {
+            out,
+            over: Vec::new(),
+        }
+    }
+
+    fn check(&mut self, line: String, ok: bool) -> Result<()> {
+        writeln!(self.out, "{line}: {}", if ok { "ok" } else { "OVER" })?;
+        if !ok {
+            self.over.push(line);
+        }
+        Ok(())
+    }
+}
+
+/// Runs a command, streaming its stdout through while keeping it.
+fn run_collecting(cmd: &mut Command) -> Result<String> {
+    // A failing benchmark's error, not anyhow's backtrace of it.
+    if std::env::var_os("RUST_LIB_BACKTRACE").is_none() {
+        cmd.env("RUST_LIB_BACKTRACE", "0");
+    }
+    eprintln!("{}", display(cmd));
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("could not start `{}`", cmd.get_program().to_string_lossy()))?;
+    let stdout = child.stdout.take().context("no stdout pipe")?;
+    let mut kept = String::new();
+    let mut out = std::io::stdout();
+    for line in BufReader::new(stdout).lines() {
+        let line = line?;
+        writeln!(out, "{line}")?;
+        out.flush()?;
+        kept.push_str(&line);
+        kept.push('\n');
+    }
+    let status = child.wait()?;
+    if !status.success() {
+        bail!("`{}` failed: {status}", short(cmd));
+    }
+    Ok(kept)
+}
+
+/// One `anyuan-bench <section> key=value ...` line printed by a benchmark.
+#[derive(Debug)]
+struct BenchLine {
+    section: String,
+    values: Vec<(String, f64)>,
+}
+
+impl BenchLine {
+    const PREFIX: &'static str = "anyuan-bench ";
+
+    /// The last line for `section` in `output` (runners may prefix lines).
+    fn find(output: &str, section: &str) -> Result<Self> {
+        output
+            .lines()
+            .rev()
+            .filter_map(|line| line.find(Self::PREFIX).map(|at| &line[at..]))
+            .filter_map(Self::parse)
+            .find(|l| l.section == section)
+            .with_context(|| format!("the benchmark printed no `anyuan-bench {section}` line"))
+    }
+
+    fn parse(line: &str) -> Option<Self> {
+        let mut words = line.strip_prefix(Self::PREFIX)?.split_whitespace();
+        let section = words.next()?.to_owned();
+        let values = words
+            .filter_map(|w| {
+                let (key, value) = w.split_once('=')?;
+                Some((key.to_owned(), value.parse().ok()?))
+            })
+            .collect();
+        Some(Self { section, values })
+    }
+
+    fn get(&self, key: &str) -> Result<f64> {
+        self.values
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| *v)
+            .with_context(|| format!("`anyuan-bench {}` has no {key}=", self.section))
+    }
+}
+
 // The reference: a bare Leptos CSR counter, built exactly like the app.
 
 const COUNTER_MAIN: &str = r#"use leptos::prelude::*;
@@ -382,6 +678,20 @@ mod tests {
             Some("[profile.release]\nopt-level = \"z\"\nlto = true\n")
         );
         assert_eq!(release_profile("[package]\n"), None);
+    }
+
+    #[test]
+    fn bench_lines_are_found_and_parsed() {
+        let output = "running 1 test\n\
+            anyuan-bench idb-save app_ms=1.5 raw_ms=1.0 ratio=1.500\n\
+            log: anyuan-bench pull records=10000 ms=900.5 rate=11105 note=x\n";
+        let save = BenchLine::find(output, "idb-save").unwrap();
+        assert_eq!(save.get("ratio").unwrap(), 1.5);
+        assert!(save.get("speed").is_err());
+        let pull = BenchLine::find(output, "pull").unwrap();
+        assert_eq!(pull.get("records").unwrap(), 10000.0);
+        assert!(pull.get("note").is_err(), "non-numbers are left out");
+        assert!(BenchLine::find(output, "idb-import").is_err());
     }
 
     #[test]
