@@ -25,7 +25,9 @@ pub const SCHEMA_VERSION: u32 = 2;
 /// An object store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Table {
-    /// Records as the server delivered them (key: record id).
+    /// Records as the server delivered them, a pulled page per entry: see
+    /// `local.rs` (key: `page-<UUIDv7>`; before pages, one record per entry,
+    /// key: record id).
     Base,
     /// Changes waiting to be pushed (key: change id, UUIDv7, so oldest first).
     Outbox,
@@ -72,6 +74,8 @@ impl Table {
 pub enum Op {
     Put(Table, String, String),
     Delete(Table, String),
+    /// Removes every entry of the table.
+    Clear(Table),
 }
 
 /// Why the store could not do what was asked. Nothing already stored is lost
@@ -200,7 +204,7 @@ impl Store {
         let mut names: Vec<&str> = ops
             .iter()
             .map(|op| match op {
-                Op::Put(t, ..) | Op::Delete(t, _) => t.name(),
+                Op::Put(t, ..) | Op::Delete(t, _) | Op::Clear(t) => t.name(),
             })
             .collect();
         names.sort_unstable();
@@ -218,6 +222,9 @@ impl Store {
                 Op::Delete(t, key) => tx
                     .object_store(t.name())
                     .and_then(|s| s.delete(JsValue::from_str(key)).map(|_| ())),
+                Op::Clear(t) => tx
+                    .object_store(t.name())
+                    .and_then(|s| s.clear().map(|_| ())),
             };
             if let Err(e) = result {
                 let _ = tx.abort();

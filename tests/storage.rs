@@ -6,10 +6,11 @@ use std::collections::BTreeMap;
 
 use anyuan::local::Local;
 use anyuan::storage::{Op, SCHEMA_VERSION, Store, Table};
-use anyuan_core::hlc::DeviceId;
+use anyuan_core::hlc::{DeviceId, Hlc};
 use anyuan_core::kind::Kind;
 use anyuan_core::record::{RecordId, UnitId};
 use anyuan_core::sync::client::Edit;
+use anyuan_core::wire::{Cursor, FieldV1, PullResponseV1, RecordV1};
 use serde_json::json;
 use uuid::Uuid;
 use wasm_bindgen_test::*;
@@ -118,5 +119,109 @@ async fn a_saved_edit_is_in_the_outbox_after_reopening_the_database() {
         assert!(r.clock.last() >= change.stamp);
     });
     reopened.store().close();
+    Store::delete(&name).await.unwrap();
+}
+
+/// A pull page of one class record with `size` written at `ms`.
+fn class_page(ids: &[RecordId], unit: UnitId, size: i64, ms: u64) -> PullResponseV1 {
+    let stamp = Hlc::new(ms, 0, DeviceId(0x5e));
+    let records = ids
+        .iter()
+        .map(|id| {
+            let mut fields = BTreeMap::new();
+            fields.insert(
+                "size".to_string(),
+                FieldV1 {
+                    value: json!(size),
+                    stamp,
+                    seen: None,
+                    runner_up: None,
+                },
+            );
+            RecordV1 {
+                id: *id,
+                kind: Kind::Class,
+                unit,
+                parent: None,
+                fields,
+            }
+        })
+        .collect();
+    PullResponseV1 {
+        records,
+        next_cursor: Some(Cursor(ms)),
+        more: false,
+        server_time_ms: ms,
+    }
+}
+
+fn size_of(local: &Local, id: RecordId) -> Option<serde_json::Value> {
+    local.with(|r| r.record(id).and_then(|rec| rec.get("size").cloned()))
+}
+
+#[wasm_bindgen_test]
+async fn pulled_pages_keep_the_newest_copy_and_are_rewritten_when_copies_pile_up() {
+    let name = fresh_name("pages");
+    let device = DeviceId(0xdef);
+    let unit = UnitId(Uuid::now_v7());
+    let ids: Vec<RecordId> = (0..10).map(|_| RecordId(Uuid::now_v7())).collect();
+    let local = Local::load(open(&name).await, device).await.unwrap();
+    let t0 = 1_700_000_000_000;
+    local
+        .on_pull(class_page(&ids, unit, 1, t0), t0)
+        .await
+        .unwrap();
+    // One record pulled again with a newer value: its old copy stays on disk.
+    local
+        .on_pull(class_page(&ids[..1], unit, 2, t0 + 1), t0)
+        .await
+        .unwrap();
+    assert_eq!(local.store().count(Table::Base).await.unwrap(), 2);
+    local.store().close();
+    drop(local);
+
+    let local = Local::load(open(&name).await, device).await.unwrap();
+    assert_eq!(size_of(&local, ids[0]), Some(json!(2)));
+    assert_eq!(size_of(&local, ids[9]), Some(json!(1)));
+    // Pulling the same records again and again: once the copies reach twice
+    // the records plus a page, the table is rewritten compactly.
+    for k in 0..110 {
+        local
+            .on_pull(class_page(&ids, unit, 10 + k, t0 + 10 + k as u64), t0)
+            .await
+            .unwrap();
+    }
+    let entries = local.store().count(Table::Base).await.unwrap();
+    assert!(entries < 20, "{entries} entries after a rewrite");
+    local.store().close();
+    drop(local);
+
+    let local = Local::load(open(&name).await, device).await.unwrap();
+    assert_eq!(local.with(|r| r.base.len()), 10);
+    for id in &ids {
+        assert_eq!(size_of(&local, *id), Some(json!(119)));
+    }
+    local.store().close();
+    Store::delete(&name).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn records_stored_one_per_entry_before_pages_still_load() {
+    let name = fresh_name("legacy-base");
+    let unit = UnitId(Uuid::now_v7());
+    let id = RecordId(Uuid::now_v7());
+    let old = &class_page(&[id], unit, 7, 1_700_000_000_000).records[0];
+    let store = open(&name).await;
+    store
+        .write(&[Op::Put(
+            Table::Base,
+            id.0.to_string(),
+            serde_json::to_string(old).unwrap(),
+        )])
+        .await
+        .unwrap();
+    let local = Local::load(store, DeviceId(0x1e9)).await.unwrap();
+    assert_eq!(size_of(&local, id), Some(json!(7)));
+    local.store().close();
     Store::delete(&name).await.unwrap();
 }
