@@ -1,6 +1,6 @@
 //! `cargo xtask bench [SECTION...]`: named benchmark sections. Each section
-//! measures something and checks it against a budget; add new ones (server
-//! ingest, ...) to [`SECTIONS`].
+//! measures something and checks it against a budget; add new ones to
+//! [`SECTIONS`].
 //!
 //! Speed is always a ratio against a baseline measured in the same run (or,
 //! for `pull`, a rate measured end to end), never a timed test. The browser
@@ -47,6 +47,12 @@ const SECTIONS: &[Section] = &[
         about: "10,000 records through Local::on_pull against one raw transaction",
         browser: true,
         run: idb_import,
+    },
+    Section {
+        name: "ingest",
+        about: "server ingest of 10,000 pushed changes on SQLite against a raw sqlx insert loop",
+        browser: false,
+        run: ingest,
     },
     Section {
         name: "pull",
@@ -424,6 +430,30 @@ fn browser_bench(ctx: &Ctx, test: &str, section: &str) -> Result<BenchLine> {
 // ---------------------------------------------------------------------------
 // pull: the built PWA, served by a really running server, pulls 10,000 records
 // (tests/e2e/tests/bench.rs).
+
+/// The server's own bench binary (`crates/anyuan-server/benches/ingest.rs`)
+/// measures both sides in one process and prints the ratio; it exits
+/// non-zero when the ratio is under budget.
+fn ingest(ctx: &mut Ctx) -> Result<Vec<String>> {
+    let status = ctx
+        .cargo()
+        .args([
+            "bench",
+            "-p",
+            "anyuan-server",
+            "--bench",
+            "ingest",
+            "--profile",
+            "server",
+        ])
+        .status()
+        .context("running the ingest bench")?;
+    Ok(if status.success() {
+        Vec::new()
+    } else {
+        vec!["ingest: below 0.5x the raw insert rate (see its output above)".to_string()]
+    })
+}
 
 fn pull(ctx: &mut Ctx) -> Result<Vec<String>> {
     // Its own dist directory: others' builds into dist/ must not swap the
