@@ -98,15 +98,7 @@ pub async fn class_names(browser: &Browser) -> Result<Vec<String>> {
 /// Signs in through the API and pulls everything the account may read.
 pub async fn server_records(server: &Server, login: &str) -> Result<Vec<Value>> {
     let http = http_client()?;
-    let session: Value = http
-        .post(server.url("/api/auth/login"))
-        .json(&json!({ "login": login, "password": DEMO_PASSWORD }))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
-    let token = session["token"].as_str().context("no token")?.to_owned();
+    let token = api_token(server, login).await?;
     let mut records = Vec::new();
     let mut cursor = Value::Null;
     loop {
@@ -165,15 +157,20 @@ pub async fn sign_out(browser: &Browser) -> Result<()> {
 
 /// Signs in through the API; returns the session token.
 pub async fn api_token(server: &Server, login: &str) -> Result<String> {
-    let session: Value = http_client()?
+    let session = api_session(server, login).await?;
+    Ok(session["token"].as_str().context("no token")?.to_owned())
+}
+
+/// Signs a demo account in through the API; the answer has `token` and `user`.
+pub async fn api_session(server: &Server, login: &str) -> Result<Value> {
+    Ok(http_client()?
         .post(server.url("/api/auth/login"))
         .json(&json!({ "login": login, "password": DEMO_PASSWORD }))
         .send()
         .await?
         .error_for_status()?
         .json()
-        .await?;
-    Ok(session["token"].as_str().context("no token")?.to_owned())
+        .await?)
 }
 
 /// An administrator (`admin`) changes the role of the account `login`

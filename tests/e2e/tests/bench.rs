@@ -18,7 +18,7 @@
 use std::time::Duration;
 
 use anyhow::{Context as _, Result, ensure};
-use anyuan_e2e::app::{DEMO_PASSWORD, sign_in};
+use anyuan_e2e::app::{DEMO_PASSWORD, api_session, sign_in};
 use anyuan_e2e::{Browser, Profile, Server, Viewport, http_client, poll};
 use serde_json::{Value, json};
 
@@ -44,14 +44,7 @@ fn uuid(seed: u64, n: u64) -> String {
 
 async fn seed(server: &Server) -> Result<(String, usize)> {
     let http = http_client()?;
-    let session: Value = http
-        .post(server.url("/api/auth/login"))
-        .json(&json!({ "login": LOGIN, "password": DEMO_PASSWORD }))
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
+    let session = api_session(server, LOGIN).await?;
     let token = session["token"].as_str().context("no token")?.to_owned();
     let user_id = session["user"]["id"].as_str().context("no user id")?;
     let unit = session["user"]["unit_id"].as_str().context("no unit")?;
