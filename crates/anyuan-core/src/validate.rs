@@ -35,6 +35,11 @@ pub enum Rule {
     Phone,
     /// `true` or `false`.
     Bool,
+    /// A calendar date, `YYYY-MM-DD` (what `<input type=date>` gives).
+    Date,
+    /// A local date and time to the minute, `YYYY-MM-DDTHH:MM` (what
+    /// `<input type=datetime-local>` gives).
+    DateTime,
 }
 
 /// One field of a kind.
@@ -93,6 +98,10 @@ pub enum ProblemCode {
     BadPhone,
     /// Expected `true` or `false`.
     NotBool,
+    /// Not a date (`YYYY-MM-DD`).
+    BadDate,
+    /// Not a date and time (`YYYY-MM-DDTHH:MM`).
+    BadDateTime,
     /// The kind has no such field.
     UnknownField,
 }
@@ -138,6 +147,14 @@ fn problem(spec: &FieldSpec, code: ProblemCode) -> FieldProblem {
             format!(
                 "{e} is not a valid phone number: use only digits, + and -, 5 to 20 characters."
             ),
+        ),
+        (ProblemCode::BadDate, _) => (
+            format!("{l}不是有效日期，请按“年-月-日”选择或填写。"),
+            format!("{e} is not a valid date. Please pick or type it as year-month-day."),
+        ),
+        (ProblemCode::BadDateTime, _) => (
+            format!("{l}不是有效的日期时间，请选择日期和时间。"),
+            format!("{e} is not a valid date and time. Please pick a date and a time."),
         ),
         (ProblemCode::NotBool, _) => (
             format!("{l}应为是或否。"),
@@ -215,8 +232,37 @@ pub fn validate_field(kind: Kind, field: &str, value: &Value) -> Option<FieldPro
         (Rule::Phone, _) => Some(ProblemCode::BadPhone),
         (Rule::Bool, Value::Bool(_)) => None,
         (Rule::Bool, _) => Some(ProblemCode::NotBool),
+        (Rule::Date, Value::String(s)) => parse_date(s).is_none().then_some(ProblemCode::BadDate),
+        (Rule::Date, _) => Some(ProblemCode::BadDate),
+        (Rule::DateTime, Value::String(s)) => parse_date_time(s)
+            .is_none()
+            .then_some(ProblemCode::BadDateTime),
+        (Rule::DateTime, _) => Some(ProblemCode::BadDateTime),
     };
     code.map(|c| problem(spec, c))
+}
+
+/// Parses a [`Rule::Date`] value, `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
+    (s.len() == 10)
+        .then(|| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .flatten()
+}
+
+/// Parses a [`Rule::DateTime`] value, `YYYY-MM-DDTHH:MM` (seconds, as some
+/// browsers add them, are accepted and dropped).
+pub fn parse_date_time(s: &str) -> Option<chrono::NaiveDateTime> {
+    let minute = s.get(..16)?;
+    let rest = &s[16..];
+    if !(rest.is_empty() || (rest.len() == 3 && rest.starts_with(':'))) {
+        return None;
+    }
+    chrono::NaiveDateTime::parse_from_str(minute, "%Y-%m-%dT%H:%M").ok()
+}
+
+/// The [`Rule::DateTime`] form of a local date and time.
+pub fn format_date_time(t: chrono::NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M").to_string()
 }
 
 /// Whether a record's current values mark it deleted.
@@ -275,6 +321,34 @@ mod tests {
             ]
         );
         assert_eq!(codes(Kind::Unit, json!({})).len(), 2);
+    }
+
+    #[test]
+    fn dates_and_date_times() {
+        assert_eq!(
+            parse_date("2026-11-28").map(|d| d.to_string()).as_deref(),
+            Some("2026-11-28")
+        );
+        for bad in [
+            "2026-02-30",
+            "2026-1-5",
+            "28/11/2026",
+            "",
+            "2026-11-28T10:00",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        let t = parse_date_time("2026-11-28T14:30").unwrap();
+        assert_eq!(format_date_time(t), "2026-11-28T14:30");
+        assert_eq!(parse_date_time("2026-11-28T14:30:00"), Some(t));
+        for bad in [
+            "2026-11-28",
+            "2026-11-28T24:00",
+            "2026-11-28 14:30",
+            "2026-11-28T14:30Z",
+        ] {
+            assert_eq!(parse_date_time(bad), None, "{bad}");
+        }
     }
 
     #[test]
