@@ -13,6 +13,7 @@
 //! server's `ingest`/`pull_page`, the device's `Replica`).
 
 pub mod auth;
+pub mod export;
 pub mod form;
 pub mod hlc;
 pub mod kind;
