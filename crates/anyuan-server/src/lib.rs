@@ -9,6 +9,7 @@
 //! Map: [`auth`] (sign-in, sessions, the bearer extractor) · [`accounts`]
 //! (the admin API over accounts) · [`org`] (the district, units, bootstrap) ·
 //! [`sync`] (push, pull, history over the core's `ingest`/`pull_page`) ·
+//! [`export`] (the core's reports as CSV or xlsx files) ·
 //! [`demo`] (the demo district) · [`openapi`] (the API description) ·
 //! [`routes`] (the route table both the router and the OpenAPI test use).
 
@@ -18,6 +19,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod health;
 pub mod json;
 pub mod openapi;

@@ -160,6 +160,38 @@ fn schemas() -> Value {
     Value::Object(all)
 }
 
+/// `GET /api/export/{report}`: a file, not JSON, on success.
+fn export_op() -> Value {
+    let reports: Vec<&str> = anyuan_core::export::REPORTS
+        .iter()
+        .map(|r| r.name)
+        .collect();
+    let query = |name: &str, description: &str, schema: Value| {
+        json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema })
+    };
+    json!({
+        "summary": "Export a report",
+        "description": "A report as a file with Chinese (or English) headers: CSV (UTF-8 with BOM, CRLF, RFC 4180; formula-like text prefixed with an apostrophe) or xlsx (bold header row, dates as dates). Only records the caller may read are included. `Content-Disposition` names the file in UTF-8 (`filename*`, e.g. 班级名单-2026-11-28.xlsx) with an ASCII `filename` fallback.",
+        "security": [{ "bearer": [] }],
+        "parameters": [
+            { "name": "report", "in": "path", "required": true, "schema": { "type": "string", "enum": reports } },
+            { "name": "format", "in": "query", "required": true, "schema": { "type": "string", "enum": ["csv", "xlsx"] } },
+            query("id", "The record, for reports of one record", schema("Uuid")),
+            query("term", "A school term, `2026-1` or `2026-2`", json!({ "type": "string", "pattern": "^[0-9]{4}-[12]$" })),
+            query("unit", "Only this unit's records (default: every unit the caller may read)", schema("Uuid")),
+            query("lang", "Language of title and headers (default `zh-CN`)", json!({ "type": "string", "enum": ["zh-CN", "en"] }))
+        ],
+        "responses": with_common(json!({
+            "200": { "description": "The file", "headers": { "Content-Disposition": { "schema": { "type": "string" } } },
+                "content": {
+                    "text/csv": { "schema": { "type": "string" } },
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": { "schema": { "type": "string", "format": "binary" } } } },
+            "403": error("`unit` names a unit whose records the caller may not read (`export_out_of_scope`)"),
+            "404": error("No such report (`unknown_report`), or the requested record is not there (`export_record_not_found`)")
+        }), true)
+    })
+}
+
 /// The document.
 pub fn spec() -> Value {
     let no_content = |d: &str| json!({ "204": { "description": d } });
@@ -200,7 +232,8 @@ pub fn spec() -> Value {
                 "security": [{ "bearer": [] }],
                 "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } }],
                 "responses": with_common(json!({ "200": ok("The history", "History"), "404": error("No such record, or not readable by the caller") }), true)
-            } }
+            } },
+            "/api/export/{report}": { "get": export_op() }
         }
     })
 }

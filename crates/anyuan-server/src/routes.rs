@@ -6,7 +6,7 @@ use axum::Router;
 use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
 
-use crate::{AppState, accounts, auth, health, openapi, sync};
+use crate::{AppState, accounts, auth, export, health, openapi, sync};
 
 /// A router that remembers its routes. Paths are relative to `/api`.
 pub struct Routes {
@@ -67,4 +67,5 @@ pub fn api() -> Routes {
         .add(M::POST, "/sync/push", post(sync::push))
         .add(M::POST, "/sync/pull", post(sync::pull))
         .add(M::GET, "/sync/history/{id}", get(sync::history))
+        .add(M::GET, "/export/{report}", get(export::export))
 }

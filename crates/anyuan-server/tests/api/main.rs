@@ -29,6 +29,7 @@ macro_rules! on_both {
 mod accounts;
 mod auth;
 mod concurrency;
+mod export;
 mod http;
 mod scope;
 mod sync;

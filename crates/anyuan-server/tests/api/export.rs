@@ -1,0 +1,292 @@
+//! Exports: `GET /api/export/{report}` as xlsx (read back with calamine)
+//! and CSV, within the reader's scope, with the API's errors.
+
+use std::io::Cursor;
+
+use anyuan_core::wire::PushResultV1;
+use anyuan_core::{Kind, UnitId};
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use calamine::{Data, Reader, Xlsx};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use crate::helpers::{Device, TestApp};
+
+on_both!(
+    the_class_list_exports_as_xlsx_with_chinese_headers,
+    the_class_list_exports_as_csv_within_the_readers_scope,
+    export_errors_are_the_apis_json_errors,
+);
+
+const SCHOOL_A: &str = "示例第一中学";
+const SCHOOL_B: &str = "示例实验小学";
+
+/// A GET whose body is kept as bytes (an xlsx is not text).
+async fn get_raw(app: &TestApp, path: &str, token: Option<&str>) -> (StatusCode, HeaderMap, Bytes) {
+    let mut req = Request::get(path);
+    if let Some(t) = token {
+        req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+    }
+    let res = app
+        .router
+        .clone()
+        .oneshot(req.body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, bytes)
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> &str {
+    headers
+        .get(name)
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or_default()
+}
+
+/// The xlsx's only sheet as rows of cells.
+fn sheet(bytes: &Bytes) -> (Vec<String>, Vec<Vec<Data>>) {
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("a valid xlsx");
+    let names = book.sheet_names();
+    let range = book.worksheet_range(&names[0]).expect("the first sheet");
+    let rows = range.rows().map(<[Data]>::to_vec).collect();
+    (names, rows)
+}
+
+fn text(s: &str) -> Data {
+    Data::String(s.to_owned())
+}
+
+/// School A's admin adds a class whose name looks like a formula and a class
+/// that is then deleted.
+async fn add_tricky_classes(app: &TestApp, unit: UnitId) {
+    let token = app.login("school1").await;
+    let mut dev = Device::new();
+    let formula = dev.change(
+        app.now(),
+        Kind::Class,
+        unit,
+        None,
+        json!({"name": "=HYPERLINK(\"http://x\")", "grade": "初三", "size": 1}),
+    );
+    let gone = dev.change(
+        app.now(),
+        Kind::Class,
+        unit,
+        None,
+        json!({"name": "已撤销班", "grade": "初三"}),
+    );
+    let delete = dev.change(
+        app.now(),
+        Kind::Class,
+        unit,
+        Some(gone.record),
+        json!({"deleted": true}),
+    );
+    let res = app
+        .push(&token, &dev.batch(vec![formula, gone, delete]))
+        .await;
+    assert!(
+        res.results
+            .iter()
+            .all(|r| matches!(r, PushResultV1::Accepted { .. })),
+        "{res:?}"
+    );
+}
+
+async fn the_class_list_exports_as_xlsx_with_chinese_headers(app: TestApp) {
+    let unit = app.demo.unit(SCHOOL_A);
+    add_tricky_classes(&app, unit).await;
+    let token = app.login("school1").await;
+    let (status, headers, bytes) = get_raw(
+        &app,
+        &format!("/api/export/classes?format=xlsx&unit={unit}"),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    assert_eq!(
+        header_text(&headers, header::CONTENT_TYPE),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let disposition = header_text(&headers, header::CONTENT_DISPOSITION);
+    assert!(
+        disposition.starts_with("attachment; filename=\"classes-20"),
+        "{disposition}"
+    );
+    // 班级名单, percent-encoded as UTF-8.
+    assert!(
+        disposition.contains("filename*=UTF-8''%E7%8F%AD%E7%BA%A7%E5%90%8D%E5%8D%95-20"),
+        "{disposition}"
+    );
+    assert!(disposition.ends_with(".xlsx"), "{disposition}");
+
+    let (names, rows) = sheet(&bytes);
+    assert_eq!(names, ["班级名单"]);
+    assert_eq!(rows[0], [text("班级名称"), text("年级"), text("人数")]);
+    let body: Vec<(Data, Data, Data)> = rows[1..]
+        .iter()
+        .map(|r| (r[0].clone(), r[1].clone(), r[2].clone()))
+        .collect();
+    let expected = [
+        ("初一(1)班", "初一", 40.0),
+        ("初一(2)班", "初一", 42.0),
+        ("初二(1)班", "初二", 41.0),
+        ("=HYPERLINK(\"http://x\")", "初三", 1.0),
+        ("初三(1)班", "初三", 38.0),
+    ];
+    let expected: Vec<(Data, Data, Data)> = expected
+        .iter()
+        .map(|(n, g, s)| (text(n), text(g), Data::Float(*s)))
+        .collect();
+    assert_eq!(body, expected, "by grade, deleted class left out");
+    // The formula-like name is a plain string cell, never a formula.
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
+    let formulas = book.worksheet_formula("班级名单").unwrap();
+    assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()));
+
+    // English headers on request.
+    let (status, _, bytes) = get_raw(
+        &app,
+        &format!("/api/export/classes?format=xlsx&unit={unit}&lang=en"),
+        Some(&token),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let (names, rows) = sheet(&bytes);
+    assert_eq!(names, ["Class list"]);
+    assert_eq!(rows[0][0], text("Class name"));
+}
+
+async fn the_class_list_exports_as_csv_within_the_readers_scope(app: TestApp) {
+    let (a, b) = (app.demo.unit(SCHOOL_A), app.demo.unit(SCHOOL_B));
+    add_tricky_classes(&app, a).await;
+    let teacher = app.login("teacher1").await; // staff of school A
+    let (status, headers, bytes) =
+        get_raw(&app, "/api/export/classes?format=csv", Some(&teacher)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        header_text(&headers, header::CONTENT_TYPE),
+        "text/csv; charset=utf-8"
+    );
+    assert!(header_text(&headers, header::CONTENT_DISPOSITION).contains(".csv"));
+    assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "UTF-8 BOM");
+    let csv = std::str::from_utf8(&bytes).unwrap();
+    assert_eq!(
+        csv,
+        "\u{FEFF}班级名称,年级,人数\r\n\
+         初一(1)班,初一,40\r\n\
+         初一(2)班,初一,42\r\n\
+         初二(1)班,初二,41\r\n\
+         \"'=HYPERLINK(\"\"http://x\"\")\",初三,1\r\n\
+         初三(1)班,初三,38\r\n",
+        "school A's classes only, formula guarded"
+    );
+    assert!(!csv.contains("一年级"), "no class of school B");
+
+    // Asking for school B's classes is refused, not answered empty.
+    let (status, _, bytes) = get_raw(
+        &app,
+        &format!("/api/export/classes?format=csv&unit={b}"),
+        Some(&teacher),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let err: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(err["error"]["code"], "export_out_of_scope");
+
+    // School B's admin sees only school B's classes.
+    let b_admin = app.login("school2").await;
+    let (_, _, bytes) = get_raw(&app, "/api/export/classes?format=csv", Some(&b_admin)).await;
+    let csv = std::str::from_utf8(&bytes).unwrap();
+    assert!(
+        csv.contains("三年级(2)班") && !csv.contains("初一"),
+        "{csv}"
+    );
+
+    // The district reads every unit: all classes, or one unit's on request.
+    let district = app.login("district").await;
+    let (_, _, bytes) = get_raw(&app, "/api/export/classes?format=csv", Some(&district)).await;
+    let csv = std::str::from_utf8(&bytes).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 10 + 1, "{csv}");
+    let (_, _, bytes) = get_raw(
+        &app,
+        &format!("/api/export/classes?format=csv&unit={b}"),
+        Some(&district),
+    )
+    .await;
+    assert_eq!(std::str::from_utf8(&bytes).unwrap().lines().count(), 1 + 3);
+}
+
+async fn export_errors_are_the_apis_json_errors(app: TestApp) {
+    let json_error = |status: StatusCode, bytes: &Bytes| -> Value {
+        let v: Value = serde_json::from_slice(bytes)
+            .unwrap_or_else(|_| panic!("{status}: {}", String::from_utf8_lossy(bytes)));
+        assert!(
+            v["error"]["zh"].is_string() && v["error"]["en"].is_string(),
+            "{v}"
+        );
+        v
+    };
+    // Not signed in: 401, whatever the report.
+    for path in [
+        "/api/export/classes?format=xlsx",
+        "/api/export/nope?format=csv",
+    ] {
+        let (status, _, bytes) = get_raw(&app, path, None).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
+        json_error(status, &bytes);
+        let (status, _, _) = get_raw(&app, path, Some("not-a-token")).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{path}");
+    }
+    let token = app.login("school1").await;
+    let cases = [
+        (
+            "/api/export/nope?format=csv",
+            StatusCode::NOT_FOUND,
+            "unknown_report",
+        ),
+        (
+            "/api/export/classes?format=pdf",
+            StatusCode::BAD_REQUEST,
+            "bad_format",
+        ),
+        ("/api/export/classes", StatusCode::BAD_REQUEST, "bad_format"),
+        (
+            "/api/export/classes?format=csv&unit=not-a-uuid",
+            StatusCode::BAD_REQUEST,
+            "export_bad_param",
+        ),
+        (
+            "/api/export/classes?format=csv&term=2026-3",
+            StatusCode::BAD_REQUEST,
+            "export_bad_param",
+        ),
+        (
+            "/api/export/classes?format=csv&format=xlsx",
+            StatusCode::BAD_REQUEST,
+            "export_bad_param",
+        ),
+    ];
+    for (path, want, code) in cases {
+        let (status, headers, bytes) = get_raw(&app, path, Some(&token)).await;
+        assert_eq!(status, want, "{path}");
+        assert!(
+            header_text(&headers, header::CONTENT_TYPE).starts_with("application/json"),
+            "{path}"
+        );
+        let v = json_error(status, &bytes);
+        assert_eq!(v["error"]["code"], code, "{path}: {v}");
+    }
+    let (_, _, bytes) = get_raw(&app, "/api/export/nope?format=csv", Some(&token)).await;
+    let v = json_error(StatusCode::NOT_FOUND, &bytes);
+    assert!(v["error"]["zh"].as_str().unwrap().contains("nope"), "{v}");
+}
