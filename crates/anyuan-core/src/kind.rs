@@ -28,6 +28,12 @@ pub enum Kind {
     /// A clue report (线索). Confidential: readable only by the school's
     /// admins and the district.
     Clue,
+    /// One theme of a class's safety-education term plan: a child of
+    /// [`Kind::Class`]. See [`crate::lesson`].
+    LessonTermPlan,
+    /// A safety lesson (安全教育课) given to a class: a child of
+    /// [`Kind::Class`]. See [`crate::lesson`].
+    SafetyLesson,
 }
 
 /// What the rest of the system needs to know about a kind.
@@ -196,6 +202,8 @@ impl Kind {
         Kind::Drill,
         Kind::DrillArrival,
         Kind::Clue,
+        Kind::LessonTermPlan,
+        Kind::SafetyLesson,
     ];
 
     /// The kind's metadata.
@@ -207,6 +215,8 @@ impl Kind {
             Kind::Drill => &DRILL,
             Kind::DrillArrival => &DRILL_ARRIVAL,
             Kind::Clue => &CLUE,
+            Kind::LessonTermPlan => &crate::lesson::TERM_PLAN_SPEC,
+            Kind::SafetyLesson => &crate::lesson::LESSON_SPEC,
         }
     }
 

@@ -40,6 +40,8 @@ pub enum Rule {
     /// A local date and time to the minute, `YYYY-MM-DDTHH:MM` (what
     /// `<input type=datetime-local>` gives).
     DateTime,
+    /// A school term code, `2026-1` or `2026-2` (see [`crate::term::Term`]).
+    Term,
 }
 
 /// One field of a kind.
@@ -102,6 +104,8 @@ pub enum ProblemCode {
     BadDate,
     /// Not a date and time (`YYYY-MM-DDTHH:MM`).
     BadDateTime,
+    /// Not a term code (`2026-1`).
+    BadTerm,
     /// The kind has no such field.
     UnknownField,
 }
@@ -155,6 +159,10 @@ fn problem(spec: &FieldSpec, code: ProblemCode) -> FieldProblem {
         (ProblemCode::BadDateTime, _) => (
             format!("{l}不是有效的日期时间，请选择日期和时间。"),
             format!("{e} is not a valid date and time. Please pick a date and a time."),
+        ),
+        (ProblemCode::BadTerm, _) => (
+            format!("{l}应为学期，格式如2026-1（第一学期）或2026-2（第二学期）。"),
+            format!("{e} must be a term such as 2026-1 (first term) or 2026-2 (second term)."),
         ),
         (ProblemCode::NotBool, _) => (
             format!("{l}应为是或否。"),
@@ -238,6 +246,10 @@ pub fn validate_field(kind: Kind, field: &str, value: &Value) -> Option<FieldPro
             .is_none()
             .then_some(ProblemCode::BadDateTime),
         (Rule::DateTime, _) => Some(ProblemCode::BadDateTime),
+        (Rule::Term, Value::String(s)) => crate::term::Term::parse(s)
+            .is_none_or(|t| t.to_string() != *s)
+            .then_some(ProblemCode::BadTerm),
+        (Rule::Term, _) => Some(ProblemCode::BadTerm),
     };
     code.map(|c| problem(spec, c))
 }
