@@ -28,12 +28,26 @@ pub enum Kind {
     /// A clue report (线索). Confidential: readable only by the school's
     /// admins and the district.
     Clue,
-    /// One theme of a class's safety-education term plan: a child of
-    /// [`Kind::Class`]. See [`crate::lesson`].
-    LessonTermPlan,
-    /// A safety lesson (安全教育课) given to a class: a child of
-    /// [`Kind::Class`]. See [`crate::lesson`].
-    SafetyLesson,
+    /// A duty roster shift (值班班次). See [`crate::duty`].
+    DutyShift,
+    /// A period requiring coverage, with its rule (值班保障时段).
+    DutyCoverage,
+    /// A check-in or check-out: a child of [`Kind::DutyShift`].
+    DutyCheck,
+    /// A patrol round (巡查): a child of [`Kind::DutyShift`].
+    DutyPatrol,
+    /// An incident (突发事件): a child of [`Kind::DutyShift`].
+    DutyIncident,
+    /// A handover note (交接班): a child of [`Kind::DutyShift`].
+    DutyHandover,
+    /// A weather alert (气象预警); the district's apply to every unit.
+    WeatherAlert,
+    /// A unit's edited checklist for one alert type.
+    AlertChecklist,
+    /// One checklist item done for one alert, in the ticking unit.
+    AlertTick,
+    /// A status report during an alert, in the reporting unit.
+    AlertReport,
 }
 
 /// What the rest of the system needs to know about a kind.
@@ -202,8 +216,16 @@ impl Kind {
         Kind::Drill,
         Kind::DrillArrival,
         Kind::Clue,
-        Kind::LessonTermPlan,
-        Kind::SafetyLesson,
+        Kind::DutyShift,
+        Kind::DutyCoverage,
+        Kind::DutyCheck,
+        Kind::DutyPatrol,
+        Kind::DutyIncident,
+        Kind::DutyHandover,
+        Kind::WeatherAlert,
+        Kind::AlertChecklist,
+        Kind::AlertTick,
+        Kind::AlertReport,
     ];
 
     /// The kind's metadata.
@@ -215,8 +237,16 @@ impl Kind {
             Kind::Drill => &DRILL,
             Kind::DrillArrival => &DRILL_ARRIVAL,
             Kind::Clue => &CLUE,
-            Kind::LessonTermPlan => &crate::lesson::TERM_PLAN_SPEC,
-            Kind::SafetyLesson => &crate::lesson::LESSON_SPEC,
+            Kind::DutyShift => &crate::duty::kinds::DUTY_SHIFT,
+            Kind::DutyCoverage => &crate::duty::kinds::DUTY_COVERAGE,
+            Kind::DutyCheck => &crate::duty::kinds::DUTY_CHECK,
+            Kind::DutyPatrol => &crate::duty::kinds::DUTY_PATROL,
+            Kind::DutyIncident => &crate::duty::kinds::DUTY_INCIDENT,
+            Kind::DutyHandover => &crate::duty::kinds::DUTY_HANDOVER,
+            Kind::WeatherAlert => &crate::duty::kinds::WEATHER_ALERT,
+            Kind::AlertChecklist => &crate::duty::kinds::ALERT_CHECKLIST,
+            Kind::AlertTick => &crate::duty::kinds::ALERT_TICK,
+            Kind::AlertReport => &crate::duty::kinds::ALERT_REPORT,
         }
     }
 

@@ -13,12 +13,12 @@
 //! server's `ingest`/`pull_page`, the device's `Replica`).
 
 pub mod auth;
+pub mod duty;
 pub mod export;
 pub mod form;
 pub mod hlc;
 pub mod kind;
 pub mod lang;
-pub mod lesson;
 pub mod record;
 pub mod sync;
 pub mod term;

@@ -31,10 +31,28 @@ fn fields(kind: Kind) -> Value {
         Kind::Drill => json!({"drill_kind": "fire"}),
         Kind::DrillArrival => json!({"class": "测试班", "present": 30}),
         Kind::Clue => json!({"clue_type": "other", "description": "校门口有可疑人员徘徊"}),
-        Kind::LessonTermPlan => json!({"term": "2026-1", "theme": "fire", "hours": 2}),
-        Kind::SafetyLesson => json!({
-            "date": "2026-09-10", "periods": 1, "teacher_name": "王老师", "theme": "fire",
-            "course_type": "basic", "form": "lecture",
+        Kind::DutyShift => json!({
+            "person": "王伟", "role": "leader", "start": "2026-07-01T08:00", "end": "2026-07-01T20:00",
+        }),
+        Kind::DutyCoverage => json!({
+            "reason": "holiday", "from": "2026-10-01T00:00", "until": "2026-10-08T00:00",
+        }),
+        Kind::DutyCheck => json!({"action": "check_in", "at": "2026-07-01T08:01"}),
+        Kind::DutyPatrol => json!({"at": "2026-07-01T09:00", "area": "东门", "result": "normal"}),
+        Kind::DutyIncident => {
+            json!({"at": "2026-07-01T10:00", "incident_type": "other", "what": "测试事件"})
+        }
+        Kind::DutyHandover => json!({"note": "无异常"}),
+        Kind::WeatherAlert => {
+            json!({"alert_type": "typhoon", "level": "yellow", "from": "2026-07-01T06:00"})
+        }
+        Kind::AlertChecklist => json!({"alert_type": "typhoon", "items": "@outdoor_stopped"}),
+        Kind::AlertTick => {
+            json!({"alert": "00000000-0000-0000-0000-000000000001", "item": "@outdoor_stopped"})
+        }
+        Kind::AlertReport => json!({
+            "alert": "00000000-0000-0000-0000-000000000001", "status": "all_well",
+            "at": "2026-07-01T08:00",
         }),
     }
 }
@@ -47,7 +65,7 @@ async fn one_of_everything(app: &TestApp, units: &[UnitId]) -> BTreeMap<RecordId
     let mut changes = Vec::new();
     for &unit in units {
         let mut drill = None;
-        let mut class = None;
+        let mut shift = None;
         for &kind in Kind::ALL {
             if kind == Kind::Unit {
                 continue; // unit records exist: the demo made them
@@ -59,11 +77,11 @@ async fn one_of_everything(app: &TestApp, units: &[UnitId]) -> BTreeMap<RecordId
             if kind == Kind::DrillArrival {
                 c.parent = drill;
             }
-            if kind == Kind::Class {
-                class = Some(c.record);
+            if kind == Kind::DutyShift {
+                shift = Some(c.record);
             }
-            if kind.parent() == Some(Kind::Class) {
-                c.parent = class;
+            if kind.parent() == Some(Kind::DutyShift) {
+                c.parent = shift;
             }
             changes.push(c);
         }
