@@ -28,6 +28,12 @@ pub enum Kind {
     /// A clue report (线索). Confidential: readable only by the school's
     /// admins and the district.
     Clue,
+    /// One theme of a class's safety-education term plan: a child of
+    /// [`Kind::Class`]. See [`crate::lesson`].
+    LessonTermPlan,
+    /// A safety lesson (安全教育课) given to a class: a child of
+    /// [`Kind::Class`]. See [`crate::lesson`].
+    SafetyLesson,
     /// A duty roster shift (值班班次). See [`crate::duty`].
     DutyShift,
     /// A period requiring coverage, with its rule (值班保障时段).
@@ -216,6 +222,8 @@ impl Kind {
         Kind::Drill,
         Kind::DrillArrival,
         Kind::Clue,
+        Kind::LessonTermPlan,
+        Kind::SafetyLesson,
         Kind::DutyShift,
         Kind::DutyCoverage,
         Kind::DutyCheck,
@@ -237,6 +245,8 @@ impl Kind {
             Kind::Drill => &DRILL,
             Kind::DrillArrival => &DRILL_ARRIVAL,
             Kind::Clue => &CLUE,
+            Kind::LessonTermPlan => &crate::lesson::TERM_PLAN_SPEC,
+            Kind::SafetyLesson => &crate::lesson::LESSON_SPEC,
             Kind::DutyShift => &crate::duty::kinds::DUTY_SHIFT,
             Kind::DutyCoverage => &crate::duty::kinds::DUTY_COVERAGE,
             Kind::DutyCheck => &crate::duty::kinds::DUTY_CHECK,

@@ -19,6 +19,7 @@ pub mod form;
 pub mod hlc;
 pub mod kind;
 pub mod lang;
+pub mod lesson;
 pub mod record;
 pub mod sync;
 pub mod term;

@@ -31,6 +31,11 @@ fn fields(kind: Kind) -> Value {
         Kind::Drill => json!({"drill_kind": "fire"}),
         Kind::DrillArrival => json!({"class": "测试班", "present": 30}),
         Kind::Clue => json!({"clue_type": "other", "description": "校门口有可疑人员徘徊"}),
+        Kind::LessonTermPlan => json!({"term": "2026-1", "theme": "fire", "hours": 2}),
+        Kind::SafetyLesson => json!({
+            "date": "2026-09-10", "periods": 1, "teacher_name": "王老师", "theme": "fire",
+            "course_type": "basic", "form": "lecture",
+        }),
         Kind::DutyShift => json!({
             "person": "王伟", "role": "leader", "start": "2026-07-01T08:00", "end": "2026-07-01T20:00",
         }),
@@ -66,6 +71,7 @@ async fn one_of_everything(app: &TestApp, units: &[UnitId]) -> BTreeMap<RecordId
     for &unit in units {
         let mut drill = None;
         let mut shift = None;
+        let mut class = None;
         for &kind in Kind::ALL {
             if kind == Kind::Unit {
                 continue; // unit records exist: the demo made them
@@ -76,6 +82,12 @@ async fn one_of_everything(app: &TestApp, units: &[UnitId]) -> BTreeMap<RecordId
             }
             if kind == Kind::DrillArrival {
                 c.parent = drill;
+            }
+            if kind == Kind::Class {
+                class = Some(c.record);
+            }
+            if kind.parent() == Some(Kind::Class) {
+                c.parent = class;
             }
             if kind == Kind::DutyShift {
                 shift = Some(c.record);
