@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod components;
+pub mod download;
 pub mod i18n;
 pub mod local;
 pub mod pages;
