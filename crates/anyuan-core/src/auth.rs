@@ -326,13 +326,13 @@ mod tests {
         let staff = actor(Role::Staff, SCHOOL_A);
         let drill_id = RecordId(Uuid::from_u128(700));
         let mut drill = Record::new(drill_id, Kind::Drill, u(SCHOOL_A), None);
-        let c = change(Kind::DrillArrival, SCHOOL_A, Some(drill_id));
+        let c = change(Kind::DrillEntry, SCHOOL_A, Some(drill_id));
         assert!(check_write(&staff, &c, None, Some(&drill)).is_ok());
         assert_eq!(
             check_write(&staff, &c, None, None).unwrap_err().code,
             RefusalCode::ParentMissing
         );
-        let orphan = change(Kind::DrillArrival, SCHOOL_A, None);
+        let orphan = change(Kind::DrillEntry, SCHOOL_A, None);
         assert_eq!(
             check_write(&staff, &orphan, None, None).unwrap_err().code,
             RefusalCode::Malformed

@@ -517,13 +517,29 @@ impl ReportSpec {
 }
 
 /// Every report. Add yours here (see the module docs).
-pub static REPORTS: &[ReportSpec] = &[ReportSpec {
-    name: "classes",
-    zh: "班级名单",
-    en: "Class list",
-    kinds: &[Kind::Class],
-    build: class_list,
-}];
+pub static REPORTS: &[ReportSpec] = &[
+    ReportSpec {
+        name: "classes",
+        zh: "班级名单",
+        en: "Class list",
+        kinds: &[Kind::Class],
+        build: class_list,
+    },
+    ReportSpec {
+        name: "drills",
+        zh: "演练列表",
+        en: "Drills",
+        kinds: &[Kind::Drill, Kind::DrillEntry, Kind::DrillFix],
+        build: crate::drill::list_report,
+    },
+    ReportSpec {
+        name: "drill",
+        zh: "演练记录",
+        en: "Drill record",
+        kinds: &[Kind::Drill, Kind::DrillEntry, Kind::DrillFix],
+        build: crate::drill::record_report,
+    },
+];
 
 /// The report called `name`.
 pub fn report(name: &str) -> Option<&'static ReportSpec> {

@@ -20,11 +20,16 @@ pub enum Kind {
     Class,
     /// A staff directory entry (人员): name, role, phone.
     Person,
-    /// An emergency drill (应急演练). Minimal fields; owned by the drills module.
+    /// An emergency drill (应急演练): the plan and its evaluation. See
+    /// [`crate::drill`].
     Drill,
-    /// One class's arrival at the assembly point during a drill: a child of
-    /// [`Kind::Drill`], so concurrent arrivals never conflict.
-    DrillArrival,
+    /// A drill stopwatch entry (alarm, milestone or class arrival): a child
+    /// of [`Kind::Drill`], so concurrent entries never conflict.
+    DrillEntry,
+    /// An improvement (整改) found by a drill: a child of [`Kind::Drill`].
+    DrillFix,
+    /// How many drills of a kind a unit must run per term, and by when.
+    DrillRequirement,
     /// A clue report (线索). Confidential: readable only by the school's
     /// admins and the district.
     Clue,
@@ -75,8 +80,8 @@ pub struct KindSpec {
     pub fields: &'static [FieldSpec],
 }
 
-const ADMINS: &[Role] = &[Role::DistrictAdmin, Role::SchoolAdmin];
-const EVERYONE: &[Role] = &[Role::DistrictAdmin, Role::SchoolAdmin, Role::Staff];
+pub(crate) const ADMINS: &[Role] = &[Role::DistrictAdmin, Role::SchoolAdmin];
+pub(crate) const EVERYONE: &[Role] = &[Role::DistrictAdmin, Role::SchoolAdmin, Role::Staff];
 
 static UNIT: KindSpec = KindSpec {
     name: "unit",
@@ -131,63 +136,6 @@ static PERSON: KindSpec = KindSpec {
     ],
 };
 
-static DRILL: KindSpec = KindSpec {
-    name: "drill",
-    zh: "应急演练",
-    en: "drill",
-    confidential: false,
-    writers: EVERYONE,
-    parent: None,
-    fields: &[
-        FieldSpec::new(
-            "drill_kind",
-            "演练类型",
-            "Drill type",
-            Rule::OneOf(&[
-                "violence",
-                "fire",
-                "weather",
-                "earthquake",
-                "disease",
-                "food_poisoning",
-                "school_bus",
-            ]),
-        )
-        .required(),
-        FieldSpec::new(
-            "status",
-            "状态",
-            "Status",
-            Rule::OneOf(&["planned", "running", "done", "cancelled"]),
-        ),
-        FieldSpec::new("place", "地点", "Place", Rule::Text { max: 100 }),
-    ],
-};
-
-static DRILL_ARRIVAL: KindSpec = KindSpec {
-    name: "drill_arrival",
-    zh: "班级到达记录",
-    en: "class arrival",
-    confidential: false,
-    writers: EVERYONE,
-    parent: Some(Kind::Drill),
-    fields: &[
-        FieldSpec::new("class", "班级", "Class", Rule::Text { max: 40 }).required(),
-        FieldSpec::new(
-            "present",
-            "实到人数",
-            "Present",
-            Rule::Int { min: 0, max: 200 },
-        ),
-        FieldSpec::new(
-            "expected",
-            "应到人数",
-            "Expected",
-            Rule::Int { min: 0, max: 200 },
-        ),
-    ],
-};
-
 static CLUE: KindSpec = KindSpec {
     name: "clue",
     zh: "线索",
@@ -220,7 +168,9 @@ impl Kind {
         Kind::Class,
         Kind::Person,
         Kind::Drill,
-        Kind::DrillArrival,
+        Kind::DrillEntry,
+        Kind::DrillFix,
+        Kind::DrillRequirement,
         Kind::Clue,
         Kind::LessonTermPlan,
         Kind::SafetyLesson,
@@ -242,8 +192,10 @@ impl Kind {
             Kind::Unit => &UNIT,
             Kind::Class => &CLASS,
             Kind::Person => &PERSON,
-            Kind::Drill => &DRILL,
-            Kind::DrillArrival => &DRILL_ARRIVAL,
+            Kind::Drill => &crate::drill::DRILL,
+            Kind::DrillEntry => &crate::drill::DRILL_ENTRY,
+            Kind::DrillFix => &crate::drill::DRILL_FIX,
+            Kind::DrillRequirement => &crate::drill::DRILL_REQUIREMENT,
             Kind::Clue => &CLUE,
             Kind::LessonTermPlan => &crate::lesson::TERM_PLAN_SPEC,
             Kind::SafetyLesson => &crate::lesson::LESSON_SPEC,
@@ -315,8 +267,8 @@ mod tests {
             .filter(|k| k.is_confidential())
             .collect();
         assert_eq!(confidential, vec![Kind::Clue]);
-        assert_eq!(Kind::DrillArrival.parent(), Some(Kind::Drill));
+        assert_eq!(Kind::DrillEntry.parent(), Some(Kind::Drill));
         assert!(!Kind::Class.writable_by(Role::Staff));
-        assert!(Kind::DrillArrival.writable_by(Role::Staff));
+        assert!(Kind::DrillEntry.writable_by(Role::Staff));
     }
 }

@@ -33,6 +33,14 @@ impl Lang {
         }
     }
 
+    /// `zh` or `en`, whichever is this language.
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+
     /// The other language, for a one-tap switch.
     pub fn other(self) -> Lang {
         match self {

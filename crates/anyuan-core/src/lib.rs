@@ -13,6 +13,7 @@
 //! server's `ingest`/`pull_page`, the device's `Replica`).
 
 pub mod auth;
+pub mod drill;
 pub mod duty;
 pub mod export;
 pub mod form;

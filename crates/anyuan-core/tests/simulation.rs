@@ -234,7 +234,8 @@ fn value_for(rng: &mut Rng, kind: Kind, field: &str) -> Value {
         (Kind::Drill, "drill_kind") => json!(if bad { "flood" } else { "fire" }),
         (Kind::Drill, "status") => json!(*rng.pick(&["planned", "running", "done"]).unwrap()),
         (Kind::Drill, "place") => json!("操场"),
-        (Kind::DrillArrival, "class") => json!(format!("{}班", rng.below(30))),
+        (Kind::DrillEntry, "what") => json!(if bad { "lunch" } else { "arrival" }),
+        (Kind::DrillEntry, "class") => json!(format!("{}班", rng.below(30))),
         (Kind::Clue, "clue_type") => json!("other"),
         (Kind::Clue, "description") => json!(format!("d{}", rng.below(100))),
         _ => json!(rng.below(10)),
@@ -310,12 +311,12 @@ impl World {
             // Create: mostly kinds the role may write, sometimes not.
             let kinds: &[Kind] = match actor.role {
                 _ if self.rng.chance(8) => Kind::ALL,
-                Role::Staff => &[Kind::Drill, Kind::DrillArrival],
+                Role::Staff => &[Kind::Drill, Kind::DrillEntry],
                 _ => &[
                     Kind::Class,
                     Kind::Person,
                     Kind::Drill,
-                    Kind::DrillArrival,
+                    Kind::DrillEntry,
                     Kind::Clue,
                 ],
             };
@@ -326,7 +327,7 @@ impl World {
                 actor.unit
             };
             let mut parent = None;
-            if kind == Kind::DrillArrival {
+            if kind == Kind::DrillEntry {
                 let drills: Vec<RecordId> = live
                     .iter()
                     .filter(|r| r.kind == Kind::Drill && r.unit == u)

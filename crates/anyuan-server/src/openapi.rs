@@ -166,9 +166,7 @@ fn export_op() -> Value {
         .iter()
         .map(|r| r.name)
         .collect();
-    let query = |name: &str, description: &str, schema: Value| {
-        json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema })
-    };
+    let query = |name: &str, description: &str, schema: Value| json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema });
     json!({
         "summary": "Export a report",
         "description": "A report as a file with Chinese (or English) headers: CSV (UTF-8 with BOM, CRLF, RFC 4180; formula-like text prefixed with an apostrophe) or xlsx (bold header row, dates as dates). Only records the caller may read are included. `Content-Disposition` names the file in UTF-8 (`filename*`, e.g. 班级名单-2026-11-28.xlsx) with an ASCII `filename` fallback.",

@@ -593,9 +593,9 @@ mod tests {
         let mut arrival = change(
             2,
             101,
-            Kind::DrillArrival,
+            Kind::DrillEntry,
             NOW,
-            json!({"class": "三(2)班", "present": 30}),
+            json!({"what": "arrival", "class": "三(2)班", "present": 30}),
         );
         arrival.parent = Some(drill.record);
         assert_eq!(

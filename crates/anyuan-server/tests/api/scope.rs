@@ -29,7 +29,11 @@ fn fields(kind: Kind) -> Value {
         Kind::Class => json!({"name": "测试班"}),
         Kind::Person => json!({"name": "测试人员"}),
         Kind::Drill => json!({"drill_kind": "fire"}),
-        Kind::DrillArrival => json!({"class": "测试班", "present": 30}),
+        Kind::DrillEntry => json!({"what": "arrival", "class": "测试班", "present": 30}),
+        Kind::DrillFix => {
+            json!({"what": "疏散通道加贴指示", "owner": "王老师", "deadline": "2026-12-01"})
+        }
+        Kind::DrillRequirement => json!({"drill_kind": "fire", "per_term": 2, "due_week": 6}),
         Kind::Clue => json!({"clue_type": "other", "description": "校门口有可疑人员徘徊"}),
         Kind::LessonTermPlan => json!({"term": "2026-1", "theme": "fire", "hours": 2}),
         Kind::SafetyLesson => json!({
@@ -70,8 +74,8 @@ async fn one_of_everything(app: &TestApp, units: &[UnitId]) -> BTreeMap<RecordId
     let mut changes = Vec::new();
     for &unit in units {
         let mut drill = None;
-        let mut shift = None;
         let mut class = None;
+        let mut shift = None;
         for &kind in Kind::ALL {
             if kind == Kind::Unit {
                 continue; // unit records exist: the demo made them
@@ -80,7 +84,7 @@ async fn one_of_everything(app: &TestApp, units: &[UnitId]) -> BTreeMap<RecordId
             if kind == Kind::Drill {
                 drill = Some(c.record);
             }
-            if kind == Kind::DrillArrival {
+            if kind.parent() == Some(Kind::Drill) {
                 c.parent = drill;
             }
             if kind == Kind::Class {
