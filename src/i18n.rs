@@ -10,9 +10,29 @@ use leptos::prelude::*;
 
 const LANG_KEY: &str = "anyuan.lang";
 
+/// Declares a module's strings: a struct with one `&'static str` field per
+/// key and its Chinese and English instances, each key's two texts side by
+/// side so a missing translation cannot happen.
+macro_rules! strings {
+    ($(#[$meta:meta])* $name:ident, $zh:ident, $en:ident { $($key:ident: $z:literal, $e:literal;)* }) => {
+        $(#[$meta])*
+        #[derive(Debug)]
+        pub struct $name {
+            $(pub $key: &'static str,)*
+        }
+        /// Chinese.
+        pub static $zh: $name = $name { $($key: $z,)* };
+        /// English.
+        pub static $en: $name = $name { $($key: $e,)* };
+    };
+}
+
+pub mod drill;
+
 /// The user-interface strings of one language.
 #[derive(Debug)]
 pub struct Strings {
+    pub drill: &'static drill::DrillStrings,
     pub app_name: &'static str,
     pub app_tagline: &'static str,
     pub skip_to_content: &'static str,
@@ -114,6 +134,7 @@ pub struct Strings {
 }
 
 pub static ZH: Strings = Strings {
+    drill: &drill::ZH,
     app_name: "安园",
     app_tagline: "护校安园 · 校园安全工作台",
     skip_to_content: "跳到主要内容",
@@ -215,6 +236,7 @@ pub static ZH: Strings = Strings {
 };
 
 pub static EN: Strings = Strings {
+    drill: &drill::EN,
     app_name: "Anyuan",
     app_tagline: "Safe campus · school-safety workbench",
     skip_to_content: "Skip to main content",

@@ -5,6 +5,7 @@
 //! to push and pull; `api` is the only one that talks HTTP.
 
 pub mod api;
+pub mod clock;
 pub mod components;
 pub mod download;
 pub mod i18n;
@@ -105,6 +106,12 @@ fn Shell() -> impl IntoView {
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::today::Today/>
                     <Route path=path!("/classes") view=pages::classes::Classes/>
+                    <Route path=path!("/drills") view=pages::drills::list::DrillList/>
+                    <Route path=path!("/drills/new") view=pages::drills::edit::DrillEdit/>
+                    <Route path=path!("/drills/:id") view=pages::drills::detail::DrillDetail/>
+                    <Route path=path!("/drills/:id/edit") view=pages::drills::edit::DrillEdit/>
+                    <Route path=path!("/drills/:id/run") view=pages::drills::run::DrillRun/>
+                    <Route path=path!("/drills/:id/evaluate") view=pages::drills::evaluate::DrillEvaluate/>
                     <Route path=path!("/sync") view=pages::sync::SyncPage/>
                     <Route path=path!("/more") view=pages::more::More/>
                     <Route path=path!("/admin") view=pages::admin::Admin/>

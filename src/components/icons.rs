@@ -43,3 +43,13 @@ pub fn IconClasses() -> impl IntoView {
         </svg>
     }
 }
+
+#[component]
+pub fn IconDrill() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M12 8v5l3 2M10 2h4M12 2v2"/>
+            <path d="M12 22a8 8 0 1 0 0-16 8 8 0 0 0 0 16z"/>
+        </svg>
+    }
+}

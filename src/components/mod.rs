@@ -1,5 +1,6 @@
 //! Reusable widgets of the shell.
 
+pub mod form;
 pub mod header;
 pub mod icons;
 pub mod nav;

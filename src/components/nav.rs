@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::components::icons::{IconClasses, IconMore, IconToday};
+use crate::components::icons::{IconClasses, IconDrill, IconMore, IconToday};
 use crate::i18n::use_i18n;
 
 #[component]
@@ -16,6 +16,10 @@ pub fn Nav() -> impl IntoView {
             <A href="/" exact=true attr:class="nav-item" attr:data-testid="nav-today">
                 <IconToday/>
                 <span>{move || t().nav_today}</span>
+            </A>
+            <A href="/drills" attr:class="nav-item" attr:data-testid="nav-drills">
+                <IconDrill/>
+                <span>{move || t().drill.nav}</span>
             </A>
             <A href="/classes" attr:class="nav-item" attr:data-testid="nav-classes">
                 <IconClasses/>

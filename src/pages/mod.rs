@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod classes;
+pub mod drills;
 pub mod login;
 pub mod more;
 pub mod not_found;

@@ -260,3 +260,105 @@ pub async fn storage_usage(browser: &Browser) -> Result<u64> {
         .map(|u| u as u64)
         .with_context(|| format!("storage usage {usage}"))
 }
+
+/// Chooses `value` in the `<select>` with `data-testid=id`, as a person
+/// picking from the list does (the `change` event fires).
+pub async fn choose(browser: &Browser, id: &str, value: &str) -> Result<()> {
+    browser.find(id).await?;
+    let done = browser
+        .eval(&format!(
+            "const s = document.querySelector('[data-testid={id}]'); s.value = {v}; \
+             s.dispatchEvent(new Event('change', {{bubbles: true}})); return s.value",
+            v = json!(value)
+        ))
+        .await?;
+    if done != json!(value) {
+        bail!("{id} has no option {value:?}");
+    }
+    Ok(())
+}
+
+/// Answers the next `confirm()` dialogs with OK (WebDriver would otherwise
+/// block on them).
+pub async fn accept_confirms(browser: &Browser) -> Result<()> {
+    browser
+        .eval("window.confirm = () => true; return true")
+        .await?;
+    Ok(())
+}
+
+/// Plans a drill of `kind` on the drills page with the form's defaults
+/// (tomorrow 10:00, every class of the unit); returns the drill's id from
+/// the page it lands on.
+pub async fn plan_drill(browser: &Browser, kind: &str, place: &str) -> Result<String> {
+    browser.click("nav-drills").await?;
+    browser.click("drill-new").await?;
+    choose(browser, "drill-drill_kind", kind).await?;
+    fill(browser, "drill-place", place).await?;
+    browser.click("drill-save").await?;
+    browser.find("page-drill").await?;
+    let url = browser.eval("return location.pathname").await?;
+    let path = url.as_str().unwrap_or_default();
+    path.strip_prefix("/drills/")
+        .map(str::to_owned)
+        .with_context(|| format!("after saving a drill the page is {path}"))
+}
+
+/// Records the arrival of the class called `name` on the stopwatch screen.
+pub async fn record_arrival(browser: &Browser, name: &str) -> Result<()> {
+    let selector = format!(
+        "[data-testid=drill-class][data-class={}] [data-testid=drill-class-arrive]",
+        json!(name)
+    );
+    poll(
+        &format!("the arrival button of {name}"),
+        TIMEOUT,
+        || async {
+            let clicked = browser
+                .eval(&format!(
+                    "const b = document.querySelector({s}); if (!b) return false; \
+                 b.scrollIntoView({{block: 'center'}}); b.click(); return true",
+                    s = json!(selector)
+                ))
+                .await?;
+            Ok((clicked == json!(true)).then_some(()))
+        },
+    )
+    .await?;
+    let done = format!(
+        "[data-testid=drill-class][data-class={}] [data-testid=drill-class-time]",
+        json!(name)
+    );
+    poll(&format!("{name} to show as arrived"), TIMEOUT, || async {
+        let there = browser
+            .eval(&format!("return !!document.querySelector({})", json!(done)))
+            .await?;
+        Ok((there == json!(true)).then_some(()))
+    })
+    .await
+}
+
+/// The classes shown as arrived on the stopwatch screen.
+pub async fn arrived_classes(browser: &Browser) -> Result<Vec<String>> {
+    let names = browser
+        .eval(
+            "return [...document.querySelectorAll('[data-testid=drill-class]')]\
+             .filter(e => e.querySelector('[data-testid=drill-class-time]'))\
+             .map(e => e.dataset.class).sort()",
+        )
+        .await?;
+    Ok(serde_json::from_value(names)?)
+}
+
+/// The stopwatch's reading in seconds (`mm:ss` or `h:mm:ss`).
+pub async fn stopwatch_seconds(browser: &Browser) -> Result<u64> {
+    let text = browser.text("drill-elapsed").await?;
+    let mut total = 0;
+    for part in text.trim().split(':') {
+        total = total * 60
+            + part
+                .parse::<u64>()
+                .with_context(|| format!("stopwatch reads {text:?}"))?;
+    }
+    Ok(total)
+}

@@ -3,6 +3,7 @@
 
 mod admin;
 mod caching;
+mod drills;
 mod harness;
 mod offline;
 mod quota;
