@@ -7,6 +7,7 @@
 pub mod api;
 pub mod clock;
 pub mod components;
+pub mod data;
 pub mod download;
 pub mod i18n;
 pub mod local;

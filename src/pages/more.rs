@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::api;
+use crate::components::icons::IconClasses;
 use crate::i18n::use_i18n;
 use crate::session::Session;
 use crate::storage;
@@ -57,6 +58,7 @@ pub fn More() -> impl IntoView {
                 <p data-testid="account-name"><strong>{user.display_name.clone()}</strong>
                     " · " {move || if zh() { role.zh() } else { role.en() }}</p>
                 <p class="muted" data-testid="account-unit">{user.unit_name.clone()}</p>
+                <A href="/classes" attr:class="btn" attr:data-testid="nav-classes"><IconClasses/>{move || t().nav_classes}</A>
                 {move || confirm.get().then(|| view! {
                     <p class="banner banner-warn" role="alert" data-testid="signout-warning">
                         {move || t().signout_unsynced.replace("{n}", &sync.status.waiting.get().to_string())}

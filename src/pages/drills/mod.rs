@@ -13,44 +13,15 @@ use std::collections::BTreeMap;
 use anyuan_core::Lang;
 use anyuan_core::drill::{DrillKind, Entry, Status, Timing, What};
 use anyuan_core::kind::Kind;
-use anyuan_core::record::{Record, RecordId};
+use anyuan_core::record::RecordId;
 use anyuan_core::timefmt;
 use chrono::NaiveDate;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
 use crate::clock;
+pub(crate) use crate::data::{ClassInfo, children, classes_of, record, route_id};
 use crate::i18n::use_i18n;
 use crate::sync::SyncCtx;
-
-/// The `:id` of the current route as a record id.
-pub(crate) fn route_id() -> Option<RecordId> {
-    use_params_map().with_untracked(|p| {
-        p.get("id")
-            .and_then(|s| uuid::Uuid::parse_str(&s).ok())
-            .map(RecordId)
-    })
-}
-
-/// The live records of `kind` under `parent` (tracked: changes with data).
-pub(crate) fn children(sync: SyncCtx, kind: Kind, parent: RecordId) -> Vec<Record> {
-    sync.status.data_version.track();
-    sync.engine()
-        .local
-        .records_of(kind)
-        .into_iter()
-        .filter(|r| r.parent == Some(parent) && !r.is_deleted())
-        .collect()
-}
-
-/// One record (tracked), `None` if unknown or deleted.
-pub(crate) fn record(sync: SyncCtx, id: RecordId) -> Option<Record> {
-    sync.status.data_version.track();
-    sync.engine()
-        .local
-        .with(|r| r.record(id))
-        .filter(|r| !r.is_deleted())
-}
 
 /// A drill's stopwatch entries (tracked).
 pub(crate) fn entries(sync: SyncCtx, drill: RecordId) -> Vec<Entry> {
@@ -58,39 +29,6 @@ pub(crate) fn entries(sync: SyncCtx, drill: RecordId) -> Vec<Entry> {
         .iter()
         .filter_map(Entry::from_record)
         .collect()
-}
-
-/// A class as the drill pages need it.
-#[derive(Clone, Debug, PartialEq)]
-pub(crate) struct ClassInfo {
-    pub id: RecordId,
-    pub name: String,
-    pub size: Option<i64>,
-}
-
-/// The live classes of a unit, sorted by grade then name (tracked).
-pub(crate) fn classes_of(sync: SyncCtx, unit: anyuan_core::UnitId) -> Vec<ClassInfo> {
-    sync.status.data_version.track();
-    let mut rows: Vec<(String, ClassInfo)> = sync
-        .engine()
-        .local
-        .records_of(Kind::Class)
-        .into_iter()
-        .filter(|r| r.unit == unit && !r.is_deleted())
-        .map(|r| {
-            let text = |f| anyuan_core::form::input_from_value(r.get(f));
-            (
-                text("grade"),
-                ClassInfo {
-                    id: r.id,
-                    name: text("name"),
-                    size: anyuan_core::drill::expected_of(&r),
-                },
-            )
-        })
-        .collect();
-    rows.sort_by(|a, b| (&a.0, &a.1.name).cmp(&(&b.0, &b.1.name)));
-    rows.into_iter().map(|(_, c)| c).collect()
 }
 
 /// The local date each drill's earliest alarm sounded (tracked).

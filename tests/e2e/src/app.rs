@@ -73,6 +73,7 @@ pub async fn wait_waiting(browser: &Browser, n: u64, timeout: std::time::Duratio
 
 /// Adds a class on the classes page and waits for "saved".
 pub async fn add_class(browser: &Browser, name: &str, size: &str) -> Result<()> {
+    browser.click("nav-more").await?;
     browser.click("nav-classes").await?;
     browser.click("class-add").await?;
     fill(browser, "class-name", name).await?;
@@ -84,6 +85,7 @@ pub async fn add_class(browser: &Browser, name: &str, size: &str) -> Result<()> 
 
 /// The names of the classes listed on the classes page.
 pub async fn class_names(browser: &Browser) -> Result<Vec<String>> {
+    browser.click("nav-more").await?;
     browser.click("nav-classes").await?;
     browser.find("page-classes").await?;
     let names = browser

@@ -132,6 +132,7 @@ async fn a_save_that_exceeds_the_quota_shows_a_clear_message_and_keeps_earlier_r
     );
 
     // The second class does not fit: a message, not "saved".
+    browser.click("nav-more").await?;
     browser.click("nav-classes").await?;
     browser.click("class-add").await?;
     fill(&browser, "class-name", "存储测试二班").await?;
