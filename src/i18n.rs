@@ -33,6 +33,8 @@ pub mod drill;
 #[derive(Debug)]
 pub struct Strings {
     pub drill: &'static drill::DrillStrings,
+    pub export_csv: &'static str,
+    pub export_xlsx: &'static str,
     pub app_name: &'static str,
     pub app_tagline: &'static str,
     pub skip_to_content: &'static str,
@@ -135,6 +137,8 @@ pub struct Strings {
 
 pub static ZH: Strings = Strings {
     drill: &drill::ZH,
+    export_csv: "导出CSV",
+    export_xlsx: "导出Excel",
     app_name: "安园",
     app_tagline: "护校安园 · 校园安全工作台",
     skip_to_content: "跳到主要内容",
@@ -237,6 +241,8 @@ pub static ZH: Strings = Strings {
 
 pub static EN: Strings = Strings {
     drill: &drill::EN,
+    export_csv: "Export CSV",
+    export_xlsx: "Export Excel",
     app_name: "Anyuan",
     app_tagline: "Safe campus · school-safety workbench",
     skip_to_content: "Skip to main content",

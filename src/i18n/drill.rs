@@ -73,9 +73,6 @@ strings! {
         cancel_confirm: "确定取消本次演练？", "Cancel this drill?";
         alarm_time: "警报时间", "Alarm time";
         not_started: "尚未开始", "Not started";
-        export_csv: "导出CSV", "Export CSV";
-        export_xlsx: "导出Excel", "Export Excel";
-        export_offline: "导出Excel需要联网；CSV可离线导出。", "Excel export needs a network; CSV works offline.";
         today_running: "演练进行中", "Drill running";
         today_upcoming: "计划演练", "Planned drill";
         today_overdue: "演练已逾期", "Drill overdue";

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use anyuan_core::drill::{self, Drill, Status};
+use anyuan_core::export::ReportParams;
 use anyuan_core::form::input_from_value;
 use anyuan_core::kind::Kind;
 use anyuan_core::record::{Record, RecordId};
@@ -14,6 +15,7 @@ use serde_json::Value;
 
 use super::evaluate::Fixes;
 use super::{TimingSummary, classes_of, entries, record, route_id, status_class};
+use crate::components::export::ExportButtons;
 use crate::components::form::{SaveErrorView, save_fields};
 use crate::i18n::use_i18n;
 use crate::local::SaveError;
@@ -172,6 +174,7 @@ fn Detail(id: RecordId) -> impl IntoView {
                 </section>
             })}
             <Fixes drill=id unit=unit/>
+            <ExportButtons name="drill" params=ReportParams { id: Some(id), ..ReportParams::default() }/>
         </section>
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use anyuan_core::drill::{self, Compliance, Drill, DrillKind, Standing, Status};
+use anyuan_core::export::ReportParams;
 use anyuan_core::form;
 use anyuan_core::kind::Kind;
 use anyuan_core::record::RecordId;
@@ -16,6 +17,7 @@ use uuid::Uuid;
 
 use super::{ran_on, status_class};
 use crate::clock;
+use crate::components::export::ExportButtons;
 use crate::components::form::{SaveErrorView, save_fields};
 use crate::i18n::use_i18n;
 use crate::local::SaveError;
@@ -204,6 +206,14 @@ pub fn DrillList() -> impl IntoView {
                         </select>
                     </label>
                 </div>
+                {move || {
+                    let params = ReportParams {
+                        term: Term::parse(&term_filter.get()),
+                        unit: (!district).then_some(unit),
+                        ..ReportParams::default()
+                    };
+                    view! { <ExportButtons name="drills" params=params/> }
+                }}
                 {move || shown.with(|s| s.is_empty()).then(|| view! {
                     <div class="empty-state"><p class="empty-title">{move || t().empty}</p></div>
                 })}

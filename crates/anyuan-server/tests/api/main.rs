@@ -29,6 +29,7 @@ macro_rules! on_both {
 mod accounts;
 mod auth;
 mod concurrency;
+mod drills;
 mod export;
 mod http;
 mod scope;
