@@ -31,6 +31,29 @@ const AFTER_SAVE: Duration = Duration::from_millis(1500);
 const MAX_BACKOFF_MS: f64 = 5.0 * 60.0 * 1000.0;
 const OFFLINE_MAX_BACKOFF_MS: f64 = 20.0 * 1000.0;
 
+/// Why the last sync did not finish: the network or server, or this
+/// device's own storage (which is not the server's fault and must not be
+/// shown as such).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyncProblem {
+    /// The request failed or the server refused it.
+    Api(ApiError),
+    /// Writing what the server answered to IndexedDB failed.
+    Store(StoreError),
+}
+
+impl From<ApiError> for SyncProblem {
+    fn from(e: ApiError) -> Self {
+        SyncProblem::Api(e)
+    }
+}
+
+impl From<StoreError> for SyncProblem {
+    fn from(e: StoreError) -> Self {
+        SyncProblem::Store(e)
+    }
+}
+
 /// What the header and the sync page show. All signals, so views update.
 #[derive(Clone, Copy)]
 pub struct SyncStatus {
@@ -40,7 +63,7 @@ pub struct SyncStatus {
     pub refused: RwSignal<usize>,
     pub last_sync_ms: RwSignal<Option<f64>>,
     /// The last failure, if the last attempt failed.
-    pub problem: RwSignal<Option<ApiError>>,
+    pub problem: RwSignal<Option<SyncProblem>>,
     /// The server no longer accepts the session: sign in again.
     pub expired: RwSignal<bool>,
     /// Bumped whenever the local data changed; views depend on it.
@@ -268,21 +291,22 @@ impl Engine {
             Some(Err(e)) => {
                 let n = self.failures.get() + 1;
                 self.failures.set(n);
-                if e == ApiError::Offline {
+                let offline = e == SyncProblem::Api(ApiError::Offline);
+                if offline {
                     self.status.online.set(false);
                 }
-                if e == ApiError::Unauthorized {
+                if e == SyncProblem::Api(ApiError::Unauthorized) {
                     self.status.expired.set(true);
                 }
                 let retry_after = match &e {
-                    ApiError::Busy {
+                    SyncProblem::Api(ApiError::Busy {
                         retry_after_secs: Some(s),
-                    } => *s as f64 * 1000.0,
+                    }) => *s as f64 * 1000.0,
                     _ => 0.0,
                 };
                 // With no network a retry costs nothing, so keep trying often
                 // enough that work reaches the office soon after a typhoon.
-                let cap = if e == ApiError::Offline {
+                let cap = if offline {
                     OFFLINE_MAX_BACKOFF_MS
                 } else {
                     MAX_BACKOFF_MS
@@ -297,24 +321,18 @@ impl Engine {
     }
 
     /// Push everything waiting, then pull until up to date.
-    async fn cycle(self: &Rc<Self>) -> Result<(), ApiError> {
+    async fn cycle(self: &Rc<Self>) -> Result<(), SyncProblem> {
         let key = generation_key(&self.session);
         let stored = Settings::get::<u64>(&key).unwrap_or(0);
         if stored != self.generation.get() {
-            self.local
-                .reload()
-                .await
-                .map_err(|_| ApiError::BadAnswer { status: 0 })?;
+            self.local.reload().await?;
             self.generation.set(stored);
             self.refresh();
         }
         let token = self.session.token.clone();
         while let Some(batch) = self.local.with(|r| r.push_batch(PUSH_BATCH)) {
             let resp: PushResponseV1 = api::post("/api/sync/push", Some(&token), &batch).await?;
-            self.local
-                .on_push_response(&resp)
-                .await
-                .map_err(|_| ApiError::BadAnswer { status: 0 })?;
+            self.local.on_push_response(&resp).await?;
             self.bump_generation();
             self.refresh();
         }
@@ -322,10 +340,7 @@ impl Engine {
             let req = self.local.with(|r| r.pull_request(PULL_PAGE));
             let resp: PullResponseV1 = api::post("/api/sync/pull", Some(&token), &req).await?;
             let more = resp.more;
-            self.local
-                .on_pull(resp, now_ms() as u64)
-                .await
-                .map_err(|_| ApiError::BadAnswer { status: 0 })?;
+            self.local.on_pull(resp, now_ms() as u64).await?;
             self.bump_generation();
             self.refresh();
             if !more {

@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use crate::api::ApiError;
 use crate::i18n::use_i18n;
-use crate::sync::use_sync;
+use crate::sync::{SyncProblem, use_sync};
 
 #[component]
 pub fn SyncPage() -> impl IntoView {
@@ -25,17 +25,21 @@ pub fn SyncPage() -> impl IntoView {
     });
     let problem = move || {
         status.problem.get().map(|p| match p {
-            ApiError::Offline => t().sync_problem_offline.to_string(),
-            ApiError::Unauthorized => t().sync_problem_expired.to_string(),
-            ApiError::Busy { .. } => t().sync_problem_busy.to_string(),
-            ApiError::Rejected { zh: z, en, .. } => {
+            SyncProblem::Api(ApiError::Offline) => t().sync_problem_offline.to_string(),
+            SyncProblem::Api(ApiError::Unauthorized) => t().sync_problem_expired.to_string(),
+            SyncProblem::Api(ApiError::Busy { .. }) => t().sync_problem_busy.to_string(),
+            SyncProblem::Api(ApiError::Rejected { zh: z, en, .. }) => {
                 if zh() {
                     z
                 } else {
                     en
                 }
             }
-            ApiError::BadAnswer { .. } => t().sync_problem_server.to_string(),
+            SyncProblem::Api(ApiError::BadAnswer { .. }) => t().sync_problem_server.to_string(),
+            SyncProblem::Store(e) => {
+                let (z, en) = e.message();
+                if zh() { z } else { en }.to_string()
+            }
         })
     };
     let last = move || {
