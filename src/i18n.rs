@@ -28,6 +28,7 @@ macro_rules! strings {
 }
 
 pub mod drill;
+pub mod duty;
 
 /// The user-interface strings of one language.
 #[derive(Debug)]
@@ -35,6 +36,7 @@ pub struct Strings {
     pub drill: &'static drill::DrillStrings,
     pub export_csv: &'static str,
     pub export_xlsx: &'static str,
+    pub duty: &'static duty::DutyStrings,
     pub app_name: &'static str,
     pub app_tagline: &'static str,
     pub skip_to_content: &'static str,
@@ -139,6 +141,7 @@ pub static ZH: Strings = Strings {
     drill: &drill::ZH,
     export_csv: "导出CSV",
     export_xlsx: "导出Excel",
+    duty: &duty::ZH,
     app_name: "安园",
     app_tagline: "护校安园 · 校园安全工作台",
     skip_to_content: "跳到主要内容",
@@ -243,6 +246,7 @@ pub static EN: Strings = Strings {
     drill: &drill::EN,
     export_csv: "Export CSV",
     export_xlsx: "Export Excel",
+    duty: &duty::EN,
     app_name: "Anyuan",
     app_tagline: "Safe campus · school-safety workbench",
     skip_to_content: "Skip to main content",

@@ -104,6 +104,7 @@ fn Shell() -> impl IntoView {
             <Header/>
             <Nav/>
             <main class="content" id="main">
+                <components::alert_banner::AlertBanner/>
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::today::Today/>
                     <Route path=path!("/classes") view=pages::classes::Classes/>
@@ -113,6 +114,11 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/drills/:id/edit") view=pages::drills::edit::DrillEdit/>
                     <Route path=path!("/drills/:id/run") view=pages::drills::run::DrillRun/>
                     <Route path=path!("/drills/:id/evaluate") view=pages::drills::evaluate::DrillEvaluate/>
+                    <Route path=path!("/duty") view=pages::duty::roster::DutyRoster/>
+                    <Route path=path!("/duty/shifts/new") view=pages::duty::roster::ShiftNew/>
+                    <Route path=path!("/duty/shifts/:id") view=pages::duty::shift::ShiftDetail/>
+                    <Route path=path!("/duty/alerts/new") view=pages::duty::alert::AlertNew/>
+                    <Route path=path!("/duty/alerts/:id") view=pages::duty::alert::AlertDetail/>
                     <Route path=path!("/sync") view=pages::sync::SyncPage/>
                     <Route path=path!("/more") view=pages::more::More/>
                     <Route path=path!("/admin") view=pages::admin::Admin/>

@@ -53,3 +53,14 @@ pub fn IconDrill() -> impl IntoView {
         </svg>
     }
 }
+
+/// Duty watch: a badge with a clock.
+#[component]
+pub fn IconDuty() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <circle cx="12" cy="12" r="8"/>
+            <path d="M12 8v4l3 2"/>
+        </svg>
+    }
+}

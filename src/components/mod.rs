@@ -1,5 +1,6 @@
 //! Reusable widgets of the shell.
 
+pub mod alert_banner;
 pub mod export;
 pub mod form;
 pub mod header;

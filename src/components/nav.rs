@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::components::icons::{IconDrill, IconMore, IconToday};
+use crate::components::icons::{IconDrill, IconDuty, IconMore, IconToday};
 use crate::i18n::use_i18n;
 
 #[component]
@@ -21,6 +21,10 @@ pub fn Nav() -> impl IntoView {
             <A href="/drills" attr:class="nav-item" attr:data-testid="nav-drills">
                 <IconDrill/>
                 <span>{move || t().drill.nav}</span>
+            </A>
+            <A href="/duty" attr:class="nav-item" attr:data-testid="nav-duty">
+                <IconDuty/>
+                <span>{move || t().duty.nav}</span>
             </A>
             <A href="/more" attr:class="nav-item" attr:data-testid="nav-more">
                 <IconMore/>

@@ -52,6 +52,7 @@ pub fn Today() -> impl IntoView {
             <p class="page-subtitle" data-testid="today-date">
                 {move || timefmt::date_with_weekday(i18n.lang.get(), today)}
             </p>
+            <crate::pages::duty::today::DutyToday/>
             {move || {
                 let items = reminders.get();
                 if items.is_empty() {

@@ -1,0 +1,108 @@
+//! Duty watch (值班): the roster with its coverage gaps, the shift log
+//! (check in and out, patrols, incidents, handover), and weather alerts
+//! with their checklists and status reports. The computations are
+//! `anyuan_core::duty`; these pages wire them to the device's records.
+
+pub mod alert;
+pub mod roster;
+pub mod shift;
+pub mod today;
+
+use anyuan_core::Lang;
+use anyuan_core::duty::{DutyData, DutyRole, Scope, ShiftStatus};
+use anyuan_core::form::input_from_value;
+use anyuan_core::kind::Kind;
+use anyuan_core::record::UnitId;
+use chrono::NaiveDateTime;
+use leptos::prelude::*;
+
+use crate::clock;
+use crate::i18n::duty::DutyStrings;
+use crate::sync::SyncCtx;
+
+/// The record kinds of the duty module.
+const KINDS: [Kind; 10] = [
+    Kind::DutyShift,
+    Kind::DutyCoverage,
+    Kind::DutyCheck,
+    Kind::DutyPatrol,
+    Kind::DutyIncident,
+    Kind::DutyHandover,
+    Kind::WeatherAlert,
+    Kind::AlertChecklist,
+    Kind::AlertTick,
+    Kind::AlertReport,
+];
+
+/// Every duty record on the device, parsed (tracked).
+pub(crate) fn duty_data(sync: SyncCtx) -> DutyData {
+    sync.status.data_version.track();
+    let local = &sync.engine().local;
+    let records: Vec<_> = KINDS.iter().flat_map(|k| local.records_of(*k)).collect();
+    DutyData::from_records(&records)
+}
+
+/// The signed-in user's unit and district.
+pub(crate) fn scope(sync: SyncCtx) -> Scope {
+    let user = &sync.engine().session.user;
+    Scope {
+        unit: user.unit_id,
+        district: user.district_id,
+    }
+}
+
+/// A unit's name from its `unit` record (tracked), or empty.
+pub(crate) fn unit_name(sync: SyncCtx, unit: UnitId) -> String {
+    sync.status.data_version.track();
+    sync.engine()
+        .local
+        .records_of(Kind::Unit)
+        .into_iter()
+        .find(|r| r.id.0 == unit.0)
+        .map(|r| input_from_value(r.get("name")))
+        .unwrap_or_default()
+}
+
+/// The local time now, refreshed every 20 seconds while the view lives.
+pub(crate) fn now_signal() -> RwSignal<NaiveDateTime> {
+    let now = RwSignal::new(clock::local_now());
+    if let Ok(handle) = set_interval_with_handle(
+        move || now.set(clock::local_now()),
+        std::time::Duration::from_secs(20),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+    now
+}
+
+/// A time of day, `14:30` (the same in both languages).
+pub(crate) fn hm(t: NaiveDateTime) -> String {
+    t.format("%H:%M").to_string()
+}
+
+/// A duty role's label for a select's code.
+pub(crate) fn role_label(code: &str, lang: Lang) -> &'static str {
+    DutyRole::from_code(code).map_or("", |r| r.label(lang))
+}
+
+/// A shift status's word and badge class (the word always with its colour).
+pub(crate) fn status_word(s: ShiftStatus, t: &'static DutyStrings) -> (&'static str, &'static str) {
+    match s {
+        ShiftStatus::Upcoming => (t.status_upcoming, "badge"),
+        ShiftStatus::AwaitingCheckIn => (t.status_awaiting, "badge badge-warn"),
+        ShiftStatus::NotCheckedIn => (t.status_not_checked_in, "badge badge-bad"),
+        ShiftStatus::OnDuty => (t.status_on_duty, "badge badge-ok"),
+        ShiftStatus::CheckedOutEarly => (t.status_checked_out_early, "badge badge-muted"),
+        ShiftStatus::Done => (t.status_done, "badge badge-ok"),
+        ShiftStatus::Missed => (t.status_missed, "badge badge-bad"),
+    }
+}
+
+/// Whether the signed-in user builds rosters and sets alerts.
+pub(crate) fn is_admin(sync: SyncCtx) -> bool {
+    use anyuan_core::Role;
+    matches!(
+        sync.engine().session.user.role,
+        Role::DistrictAdmin | Role::SchoolAdmin
+    )
+}
