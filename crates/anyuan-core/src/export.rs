@@ -539,6 +539,26 @@ pub static REPORTS: &[ReportSpec] = &[
         kinds: &[Kind::Drill, Kind::DrillEntry, Kind::DrillFix],
         build: crate::drill::record_report,
     },
+    ReportSpec {
+        name: "duty_roster",
+        zh: "排班表",
+        en: "Duty roster",
+        kinds: &[Kind::DutyShift],
+        build: crate::duty::roster_report,
+    },
+    ReportSpec {
+        name: "duty_log",
+        zh: "值班日志",
+        en: "Shift logs",
+        kinds: &[
+            Kind::DutyShift,
+            Kind::DutyCheck,
+            Kind::DutyPatrol,
+            Kind::DutyIncident,
+            Kind::DutyHandover,
+        ],
+        build: crate::duty::log_report,
+    },
 ];
 
 /// The report called `name`.

@@ -4,6 +4,7 @@
 //! `anyuan_core::duty`; these pages wire them to the device's records.
 
 pub mod alert;
+pub mod export;
 pub mod roster;
 pub mod shift;
 pub mod today;
@@ -21,7 +22,7 @@ use crate::i18n::duty::DutyStrings;
 use crate::sync::SyncCtx;
 
 /// The record kinds of the duty module.
-const KINDS: [Kind; 10] = [
+pub(crate) const KINDS: [Kind; 10] = [
     Kind::DutyShift,
     Kind::DutyCoverage,
     Kind::DutyCheck,

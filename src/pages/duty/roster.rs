@@ -165,6 +165,7 @@ pub fn DutyRoster() -> impl IntoView {
                 }
                 ds.into_iter().map(|d| view! { <DayShifts day=d many=many data=data now=now/> }).collect_view().into_any()
             }}
+            <super::export::ExportButtons/>
         </section>
     }
 }
@@ -207,7 +208,7 @@ fn DayShifts(
                     let role = s.role;
                     let (start, end) = (s.start, s.end);
                     view! {
-                        <li class="card row-card" data-testid="duty-shift">
+                        <li class="card row-card" data-testid="duty-shift" data-person=s.person.clone()>
                             <div class="grow">
                                 <strong>{hm(start)}" – "{hm(end)}</strong>" "
                                 <span>{move || role.label(lang())}</span>" "

@@ -364,3 +364,91 @@ pub async fn stopwatch_seconds(browser: &Browser) -> Result<u64> {
     }
     Ok(total)
 }
+
+/// Sets the `<input>` with `data-testid=id` to a local date and time
+/// `minutes` from now in the browser's time zone (`datetime-local` inputs
+/// take no typing through WebDriver in every locale).
+pub async fn set_local_time(browser: &Browser, id: &str, minutes: i64) -> Result<()> {
+    browser.find(id).await?;
+    browser
+        .eval(&format!(
+            "const d = new Date(Date.now() + {minutes} * 60000); \
+             const p = n => String(n).padStart(2, '0'); \
+             const v = `${{d.getFullYear()}}-${{p(d.getMonth() + 1)}}-${{p(d.getDate())}}T${{p(d.getHours())}}:${{p(d.getMinutes())}}`; \
+             const i = document.querySelector('[data-testid={id}]'); i.value = v; \
+             i.dispatchEvent(new Event('input', {{bubbles: true}})); return v"
+        ))
+        .await?;
+    Ok(())
+}
+
+/// Adds a shift to the roster as an admin: `person` in `role` (`leader`,
+/// `officer`, `guard`) from `start` to `end` minutes from now.
+pub async fn add_shift(
+    browser: &Browser,
+    person: &str,
+    role: &str,
+    start: i64,
+    end: i64,
+) -> Result<()> {
+    browser.click("nav-duty").await?;
+    browser.click("duty-new-shift").await?;
+    fill(browser, "duty_shift-person", person).await?;
+    choose(browser, "duty_shift-role", role).await?;
+    set_local_time(browser, "duty_shift-start", start).await?;
+    set_local_time(browser, "duty_shift-end", end).await?;
+    browser.click("duty-shift-save").await?;
+    browser.find("page-duty").await?;
+    Ok(())
+}
+
+/// Opens the shift of `person` from today's roster; returns the shift's id.
+pub async fn open_shift(browser: &Browser, person: &str) -> Result<String> {
+    browser.click("nav-duty").await?;
+    browser.find("page-duty").await?;
+    let selector = format!(
+        "[data-testid=duty-shift][data-person={}] [data-testid=duty-shift-open]",
+        json!(person)
+    );
+    poll(&format!("the shift of {person}"), TIMEOUT, || async {
+        let clicked = browser
+            .eval(&format!(
+                "const b = document.querySelector({s}); if (!b) return false; b.click(); return true",
+                s = json!(selector)
+            ))
+            .await?;
+        Ok((clicked == json!(true)).then_some(()))
+    })
+    .await?;
+    browser.find("page-duty-shift").await?;
+    let url = browser.eval("return location.pathname").await?;
+    let path = url.as_str().unwrap_or_default();
+    path.strip_prefix("/duty/shifts/")
+        .map(str::to_owned)
+        .with_context(|| format!("opening a shift landed on {path}"))
+}
+
+/// The number of entries in the open shift's log.
+pub async fn shift_log_len(browser: &Browser) -> Result<u64> {
+    let n = browser
+        .eval("return document.querySelectorAll('[data-testid=duty-log-entry]').length")
+        .await?;
+    n.as_u64().with_context(|| format!("log length {n}"))
+}
+
+/// Waits until the open shift's log has `n` entries.
+pub async fn wait_shift_log(browser: &Browser, n: u64, timeout: std::time::Duration) -> Result<()> {
+    poll(
+        &format!("{n} entries in the shift log"),
+        timeout,
+        || async {
+            let now = shift_log_len(browser).await?;
+            if now == n {
+                Ok(Some(()))
+            } else {
+                bail!("{now} entries")
+            }
+        },
+    )
+    .await
+}

@@ -44,6 +44,7 @@
 
 mod alert;
 pub mod kinds;
+mod report;
 mod roster;
 
 use chrono::NaiveDateTime;
@@ -55,6 +56,7 @@ use crate::record::{Record, RecordId, UnitId};
 use crate::validate::parse_date_time;
 
 pub use alert::*;
+pub use report::{log_report, roster_report};
 pub use roster::*;
 
 /// Which unit's view: the unit itself and its district, whose records apply

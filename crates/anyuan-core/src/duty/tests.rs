@@ -972,3 +972,83 @@ fn ticks_count_per_alert_and_unit_and_survive_reordering() {
     assert_eq!(back, done(&items));
     assert!(checklist_rows(&items, &ticks, id(7), unit(SCHOOL))[1].done());
 }
+
+#[test]
+fn roster_and_log_exports_have_chinese_headers_and_one_row_per_entry() {
+    use crate::Lang;
+    use crate::export::{Cell, ReportParams, report, to_csv};
+    let records = [
+        rec(
+            1,
+            Kind::DutyShift,
+            SCHOOL,
+            None,
+            json!({"person": "张三", "role": "officer",
+            "phone": "13800000000", "start": "2026-07-01T08:00", "end": "2026-07-01T20:00"}),
+        ),
+        rec(
+            2,
+            Kind::DutyShift,
+            SCHOOL,
+            None,
+            json!({"person": "李四", "role": "leader",
+            "start": "2026-07-01T07:00", "end": "2026-07-01T19:00"}),
+        ),
+        rec(
+            3,
+            Kind::DutyCheck,
+            SCHOOL,
+            Some(1),
+            json!({"action": "check_in", "at": "2026-07-01T08:02", "by": "张三"}),
+        ),
+        rec(
+            4,
+            Kind::DutyPatrol,
+            SCHOOL,
+            Some(1),
+            json!({"at": "2026-07-01T09:00", "area": "东门", "result": "problem", "note": "门锁坏"}),
+        ),
+        rec(
+            5,
+            Kind::DutyIncident,
+            SCHOOL,
+            Some(1),
+            json!({"at": "2026-07-01T10:00", "incident_type": "intrusion", "what": "陌生人", "reported_to": "校长"}),
+        ),
+        rec(
+            6,
+            Kind::DutyHandover,
+            SCHOOL,
+            Some(1),
+            json!({"note": "修门锁", "to": "王五"}),
+        ),
+    ];
+    let roster = report("duty_roster")
+        .unwrap()
+        .run(&records, ReportParams::default(), Lang::Zh)
+        .unwrap();
+    assert_eq!(
+        roster.headers(Lang::Zh),
+        [
+            "开始时间",
+            "结束时间",
+            "值班角色",
+            "值班人",
+            "联系电话",
+            "备注"
+        ]
+    );
+    assert_eq!(roster.rows.len(), 2);
+    assert_eq!(roster.rows[0][3], Cell::text("李四"), "by start");
+    assert_eq!(roster.rows[0][2], Cell::text("带班领导"));
+    let log = report("duty_log")
+        .unwrap()
+        .run(&records, ReportParams::default(), Lang::Zh)
+        .unwrap();
+    assert_eq!(log.headers(Lang::Zh)[4], "记录类型");
+    assert_eq!(log.rows.len(), 4, "one row per entry: {:?}", log.rows);
+    let csv = to_csv(&log, Lang::Zh);
+    assert!(csv.contains("东门：有问题；门锁坏"), "{csv}");
+    assert!(csv.contains("可疑人员闯入：陌生人；已报告：校长"), "{csv}");
+    assert!(csv.contains("修门锁；接班人：王五"), "{csv}");
+}

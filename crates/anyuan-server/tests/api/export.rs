@@ -18,6 +18,7 @@ on_both!(
     the_class_list_exports_as_xlsx_with_chinese_headers,
     the_class_list_exports_as_csv_within_the_readers_scope,
     export_errors_are_the_apis_json_errors,
+    the_duty_roster_and_log_export_as_xlsx_with_chinese_headers,
 );
 
 const SCHOOL_A: &str = "示例第一中学";
@@ -289,4 +290,110 @@ async fn export_errors_are_the_apis_json_errors(app: TestApp) {
     let (_, _, bytes) = get_raw(&app, "/api/export/nope?format=csv", Some(&token)).await;
     let v = json_error(StatusCode::NOT_FOUND, &bytes);
     assert!(v["error"]["zh"].as_str().unwrap().contains("nope"), "{v}");
+}
+
+/// School A's admin rosters a shift; its officer checks in and logs a patrol.
+async fn the_duty_roster_and_log_export_as_xlsx_with_chinese_headers(app: TestApp) {
+    let unit = app.demo.unit(SCHOOL_A);
+    let admin = app.login("school1").await;
+    let mut dev = Device::new();
+    let shift = dev.change(
+        app.now(),
+        Kind::DutyShift,
+        unit,
+        None,
+        json!({"person": "张三", "role": "officer", "phone": "13800000000",
+               "start": "2026-11-28T08:00", "end": "2026-11-28T20:00"}),
+    );
+    let res = app.push(&admin, &dev.batch(vec![shift.clone()])).await;
+    assert!(
+        matches!(res.results[..], [PushResultV1::Accepted { .. }]),
+        "{res:?}"
+    );
+    let teacher = app.login("teacher1").await;
+    let mut phone = Device::new();
+    let mut check = phone.change(
+        app.now(),
+        Kind::DutyCheck,
+        unit,
+        None,
+        json!({"action": "check_in", "at": "2026-11-28T08:01", "by": "张三"}),
+    );
+    check.parent = Some(shift.record);
+    let mut patrol = phone.change(
+        app.now(),
+        Kind::DutyPatrol,
+        unit,
+        None,
+        json!({"at": "2026-11-28T09:00", "area": "东门", "result": "normal"}),
+    );
+    patrol.parent = Some(shift.record);
+    let res = app.push(&teacher, &phone.batch(vec![check, patrol])).await;
+    assert!(
+        res.results
+            .iter()
+            .all(|r| matches!(r, PushResultV1::Accepted { .. })),
+        "{res:?}"
+    );
+
+    let (status, _, bytes) = get_raw(
+        &app,
+        &format!("/api/export/duty_roster?format=xlsx&unit={unit}"),
+        Some(&teacher),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    let (names, rows) = sheet(&bytes);
+    assert_eq!(names, ["排班表"]);
+    assert_eq!(
+        rows[0],
+        [
+            "开始时间",
+            "结束时间",
+            "值班角色",
+            "值班人",
+            "联系电话",
+            "备注"
+        ]
+        .map(text)
+    );
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1][2], text("值班人员"));
+    assert_eq!(rows[1][3], text("张三"));
+
+    let (status, _, bytes) = get_raw(
+        &app,
+        &format!("/api/export/duty_log?format=xlsx&unit={unit}"),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    let (names, rows) = sheet(&bytes);
+    assert_eq!(names, ["值班日志"]);
+    assert_eq!(
+        rows[0],
+        [
+            "班次开始",
+            "值班角色",
+            "值班人",
+            "记录时间",
+            "记录类型",
+            "内容",
+            "记录人"
+        ]
+        .map(text)
+    );
+    let kinds: Vec<&Data> = rows[1..].iter().map(|r| &r[4]).collect();
+    assert_eq!(kinds, [&text("签到"), &text("巡查")]);
+    assert_eq!(rows[2][5], text("东门：正常"));
 }

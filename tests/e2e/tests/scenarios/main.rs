@@ -4,6 +4,7 @@
 mod admin;
 mod caching;
 mod drills;
+mod duty;
 mod harness;
 mod offline;
 mod quota;

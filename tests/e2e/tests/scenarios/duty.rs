@@ -1,0 +1,194 @@
+//! Duty watch: a shift's log written on two phones with no network reaches
+//! both phones and the school admin; a district weather alert reaches a
+//! phone that was offline when it was set, and its reports reach the
+//! district.
+
+use std::time::Duration;
+
+use anyhow::{Result, ensure};
+use anyuan_e2e::app::{
+    DEMO_PASSWORD, add_shift, choose, fill, open_shift, server_records, sign_in,
+    wait_service_worker, wait_shift_log, wait_synced,
+};
+use anyuan_e2e::{Browser, Profile, Server, Viewport, poll};
+use serde_json::json;
+
+/// Long enough for the client's backoff after failures while the server was down.
+const RECONNECT: Duration = Duration::from_secs(90);
+
+#[tokio::test]
+async fn a_shift_logged_offline_on_two_phones_reaches_everyone() -> Result<()> {
+    let mut server = Server::start_new().await?;
+    // The school admin builds today's roster: one officer now, the next after.
+    let office = Profile::new()?;
+    let admin = Browser::launch(&office, Viewport::TABLET).await?;
+    admin.goto(&server.url("/")).await?;
+    sign_in(&admin, "school1", DEMO_PASSWORD).await?;
+    add_shift(&admin, "张值班", "officer", -60, 60).await?;
+    add_shift(&admin, "李接班", "officer", 60, 180).await?;
+    wait_synced(&admin, RECONNECT).await?;
+
+    let (pa, pb) = (Profile::new()?, Profile::new()?);
+    let a = Browser::launch(&pa, Viewport::PHONE).await?;
+    let b = Browser::launch(&pb, Viewport::PHONE).await?;
+    for phone in [&a, &b] {
+        phone.goto(&server.url("/")).await?;
+        sign_in(phone, "teacher1", DEMO_PASSWORD).await?;
+        wait_service_worker(phone).await?;
+        wait_synced(phone, RECONNECT).await?;
+    }
+
+    // The night: no network.
+    server.stop()?;
+    a.goto(&server.url("/")).await?;
+    let first = open_shift(&a, "张值班").await?;
+    a.click("duty-check-in").await?;
+    a.find("duty-check-out").await?;
+    a.click("duty-add-patrol").await?;
+    fill(&a, "duty_patrol-area", "教学楼一层").await?;
+    a.click("duty_patrol-save").await?;
+    wait_shift_log(&a, 2, Duration::from_secs(10)).await?;
+    a.click("duty-add-incident").await?;
+    choose(&a, "duty_incident-incident_type", "intrusion").await?;
+    fill(&a, "duty_incident-what", "校门口有陌生人徘徊").await?;
+    fill(&a, "duty_incident-action", "保安劝离").await?;
+    fill(&a, "duty_incident-reported_to", "王校长").await?;
+    a.click("duty_incident-save").await?;
+    wait_shift_log(&a, 3, Duration::from_secs(10)).await?;
+    a.click("duty-add-handover").await?;
+    fill(&a, "duty_handover-note", "东门门锁需维修").await?;
+    fill(&a, "duty_handover-to", "李接班").await?;
+    a.click("duty_handover-save").await?;
+    wait_shift_log(&a, 4, Duration::from_secs(10)).await?;
+
+    b.goto(&server.url("/")).await?;
+    let second = open_shift(&b, "李接班").await?;
+    b.click("duty-check-in").await?;
+    b.find("duty-check-out").await?;
+    wait_shift_log(&b, 1, Duration::from_secs(10)).await?;
+
+    // Morning: the server is back.
+    server.start().await?;
+    for phone in [&a, &b] {
+        wait_synced(phone, RECONNECT).await?;
+    }
+    let records = server_records(&server, "school1").await?;
+    let children = |id: &str| records.iter().filter(|r| r["parent"] == json!(id)).count();
+    ensure!(
+        children(&first) == 4 && children(&second) == 1,
+        "the server has {} entries for the first shift and {} for the second",
+        children(&first),
+        children(&second)
+    );
+    // Phone B sees the whole first shift and the handover it received.
+    b.goto(&server.url(&format!("/duty/shifts/{first}")))
+        .await?;
+    wait_shift_log(&b, 4, RECONNECT).await?;
+    b.goto(&server.url(&format!("/duty/shifts/{second}")))
+        .await?;
+    let received = b.text("duty-received-handovers").await?;
+    ensure!(received.contains("东门门锁需维修"), "handover: {received}");
+    // Phone A sees the next officer's check-in.
+    a.goto(&server.url(&format!("/duty/shifts/{second}")))
+        .await?;
+    wait_shift_log(&a, 1, RECONNECT).await?;
+    // The school admin sees the whole log.
+    admin
+        .goto(&server.url(&format!("/duty/shifts/{first}")))
+        .await?;
+    wait_shift_log(&admin, 4, RECONNECT).await?;
+    let log = admin.text("duty-log").await?;
+    ensure!(
+        log.contains("教学楼一层") && log.contains("校门口有陌生人徘徊") && log.contains("王校长"),
+        "the admin's log: {log}"
+    );
+    admin.close().await?;
+    a.close().await?;
+    b.close().await
+}
+
+#[tokio::test]
+async fn a_district_typhoon_alert_reaches_an_offline_school_and_its_reports_reach_the_district()
+-> Result<()> {
+    let mut server = Server::start_new().await?;
+    // The school's phone is set up, then goes quiet before the alert.
+    let pp = Profile::new()?;
+    let phone = Browser::launch(&pp, Viewport::PHONE).await?;
+    phone.goto(&server.url("/")).await?;
+    sign_in(&phone, "teacher1", DEMO_PASSWORD).await?;
+    wait_service_worker(&phone).await?;
+    wait_synced(&phone, RECONNECT).await?;
+    phone.close().await?;
+
+    // The district sets a typhoon alert.
+    let pd = Profile::new()?;
+    let district = Browser::launch(&pd, Viewport::DESKTOP).await?;
+    district.goto(&server.url("/")).await?;
+    sign_in(&district, "district", DEMO_PASSWORD).await?;
+    district.click("nav-duty").await?;
+    district.click("duty-new-alert").await?;
+    choose(&district, "weather_alert-alert_type", "typhoon").await?;
+    choose(&district, "weather_alert-level", "orange").await?;
+    fill(&district, "weather_alert-note", "台风“山竹”将于今晚登陆").await?;
+    district.click("weather-alert-save").await?;
+    district.find("page-duty-alert").await?;
+    let url = district.eval("return location.pathname").await?;
+    let alert_path = url.as_str().unwrap_or_default().to_owned();
+    wait_synced(&district, RECONNECT).await?;
+
+    // The phone opens with no network: it has not heard of the alert.
+    server.stop()?;
+    let phone = Browser::launch(&pp, Viewport::PHONE).await?;
+    phone.goto(&server.url("/")).await?;
+    phone.find("page-today").await?;
+    ensure!(
+        !phone.exists("alert-banner").await?,
+        "the banner showed before the phone synced"
+    );
+    // Its next sync brings the alert: the banner and the checklist.
+    server.start().await?;
+    wait_synced(&phone, RECONNECT).await?;
+    let banner = phone.wait_text_contains("alert-banner", "台风").await?;
+    ensure!(banner.contains("橙色"), "banner: {banner}");
+    phone.click("alert-banner").await?;
+    phone.find("duty-checklist").await?;
+    poll(
+        "a ticked checklist item",
+        Duration::from_secs(10),
+        || async {
+            let ticked = phone
+                .eval(
+                    "const i = document.querySelector('[data-testid=duty-checklist-item] input'); \
+                 if (!i) return false; if (!i.checked) i.click(); return i.checked",
+                )
+                .await?;
+            Ok((ticked == json!(true)).then_some(()))
+        },
+    )
+    .await?;
+    // A status report, sent offline, reaches the district after the sync.
+    server.stop()?;
+    fill(&phone, "alert_report-note", "门窗已加固，学生已离校").await?;
+    phone.click("duty-report-send").await?;
+    phone.find("duty-report-row").await?;
+    server.start().await?;
+    wait_synced(&phone, RECONNECT).await?;
+
+    district.goto(&server.url(&alert_path)).await?;
+    let row = poll("the school's report at the district", RECONNECT, || async {
+        let text = district.text("duty-report-row").await?;
+        Ok(text.contains("一切正常").then_some(text))
+    })
+    .await?;
+    ensure!(
+        row.contains("门窗已加固"),
+        "the district's report row: {row}"
+    );
+    let records = server_records(&server, "district").await?;
+    ensure!(
+        records.iter().any(|r| r["kind"] == json!("alert_tick")),
+        "the district has no checklist tick"
+    );
+    district.close().await?;
+    phone.close().await
+}
