@@ -353,11 +353,16 @@ fn ReportForm(
                 .and_then(|a| report_due(a, &d.reports, unit, now.get()))
         })
     });
+    // `alert` and `at` are required but not typed: set here and at sending.
     let form = FormState::new(
         Kind::AlertReport,
-        &["status", "note"],
+        &["alert", "status", "at", "note"],
         None,
-        &[("status", "all_well".to_owned())],
+        &[
+            ("alert", alert.to_string()),
+            ("status", "all_well".to_owned()),
+            ("at", format_date_time(clock::local_now())),
+        ],
         Some(format!("alert_report:{alert}")),
     );
     let status_label: fn(&str, Lang) -> &'static str = |code, lang| match code {
@@ -366,14 +371,8 @@ fn ReportForm(
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let extra = BTreeMap::from([
-            ("alert".to_owned(), Value::from(alert.to_string())),
-            (
-                "at".to_owned(),
-                Value::from(format_date_time(clock::local_now())),
-            ),
-            ("by".to_owned(), Value::from(by.clone())),
-        ]);
+        form.set("at", format_date_time(clock::local_now()));
+        let extra = BTreeMap::from([("by".to_owned(), Value::from(by.clone()))]);
         leptos::task::spawn_local(async move {
             if form.save(unit, None, extra).await.is_some() {
                 form.inputs.update(|i| {
