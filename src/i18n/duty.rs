@@ -32,7 +32,6 @@ strings! {
         status_done: "已完成", "Done";
         status_missed: "缺岗", "Missed";
         open: "查看", "Open";
-        shift: "班次", "Shift";
         check_in: "签到", "Check in";
         check_out: "签退", "Check out";
         checked_in: "签到", "Checked in";
@@ -74,18 +73,13 @@ strings! {
         report_due: "下次报告时间：", "Next report due: ";
         report_overdue: "报告已逾期", "Report overdue";
         report_on_time: "按时", "On time";
-        all_well: "一切正常", "All well";
-        problems: "存在问题", "Problems";
         no_reports: "还没有报告。", "No reports yet.";
         unit: "单位", "Unit";
         col_reported_at: "报告时间", "Reported at";
         col_status: "状况", "Status";
         col_details: "情况说明", "Details";
         no_alerts: "没有气象预警。", "No weather alerts.";
-        export_csv: "导出CSV（离线可用）", "Export CSV (works offline)";
-        export_xlsx: "导出Excel", "Export Excel";
         export_roster: "排班表", "Roster";
         export_log: "值班日志", "Shift logs";
-        export_failed: "导出失败，请联网后重试。", "Export failed. Please try again when online.";
     }
 }

@@ -22,7 +22,7 @@ use crate::i18n::duty::DutyStrings;
 use crate::sync::SyncCtx;
 
 /// The record kinds of the duty module.
-pub(crate) const KINDS: [Kind; 10] = [
+const KINDS: [Kind; 10] = [
     Kind::DutyShift,
     Kind::DutyCoverage,
     Kind::DutyCheck,

@@ -165,7 +165,7 @@ pub fn DutyRoster() -> impl IntoView {
                 }
                 ds.into_iter().map(|d| view! { <DayShifts day=d many=many data=data now=now/> }).collect_view().into_any()
             }}
-            <super::export::ExportButtons/>
+            <super::export::DutyExports/>
         </section>
     }
 }
