@@ -559,6 +559,20 @@ pub static REPORTS: &[ReportSpec] = &[
         ],
         build: crate::duty::log_report,
     },
+    ReportSpec {
+        name: "lessons",
+        zh: "安全教育课记录",
+        en: "Safety lessons",
+        kinds: &[Kind::Class, Kind::SafetyLesson],
+        build: crate::lesson_report::lessons_report,
+    },
+    ReportSpec {
+        name: "four_in_place",
+        zh: "四落实情况",
+        en: "Four in place",
+        kinds: &[Kind::Class, Kind::LessonTermPlan, Kind::SafetyLesson],
+        build: crate::lesson_report::four_report,
+    },
 ];
 
 /// The report called `name`.

@@ -21,6 +21,7 @@ pub mod hlc;
 pub mod kind;
 pub mod lang;
 pub mod lesson;
+pub mod lesson_report;
 pub mod record;
 pub mod sync;
 pub mod term;
