@@ -119,6 +119,10 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/duty/shifts/:id") view=pages::duty::shift::ShiftDetail/>
                     <Route path=path!("/duty/alerts/new") view=pages::duty::alert::AlertNew/>
                     <Route path=path!("/duty/alerts/:id") view=pages::duty::alert::AlertDetail/>
+                    <Route path=path!("/lessons") view=pages::lessons::list::LessonList/>
+                    <Route path=path!("/lessons/plan") view=pages::lessons::plan::LessonPlan/>
+                    <Route path=path!("/lessons/new") view=pages::lessons::edit::LessonEdit/>
+                    <Route path=path!("/lessons/:id/edit") view=pages::lessons::edit::LessonEdit/>
                     <Route path=path!("/sync") view=pages::sync::SyncPage/>
                     <Route path=path!("/more") view=pages::more::More/>
                     <Route path=path!("/admin") view=pages::admin::Admin/>

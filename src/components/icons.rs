@@ -64,3 +64,14 @@ pub fn IconDuty() -> impl IntoView {
         </svg>
     }
 }
+
+/// An open book: safety lessons.
+#[component]
+pub fn IconLesson() -> impl IntoView {
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path d="M2 5c3-1.5 7-1.5 10 1v14c-3-2.5-7-2.5-10-1z"/>
+            <path d="M22 5c-3-1.5-7-1.5-10 1v14c3-2.5 7-2.5 10-1z"/>
+        </svg>
+    }
+}

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::components::icons::{IconDrill, IconDuty, IconMore, IconToday};
+use crate::components::icons::{IconDrill, IconDuty, IconLesson, IconMore, IconToday};
 use crate::i18n::use_i18n;
 
 #[component]
@@ -25,6 +25,10 @@ pub fn Nav() -> impl IntoView {
             <A href="/duty" attr:class="nav-item" attr:data-testid="nav-duty">
                 <IconDuty/>
                 <span>{move || t().duty.nav}</span>
+            </A>
+            <A href="/lessons" attr:class="nav-item" attr:data-testid="nav-lessons">
+                <IconLesson/>
+                <span>{move || t().lesson.nav}</span>
             </A>
             <A href="/more" attr:class="nav-item" attr:data-testid="nav-more">
                 <IconMore/>

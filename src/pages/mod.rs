@@ -4,6 +4,7 @@ pub mod admin;
 pub mod classes;
 pub mod drills;
 pub mod duty;
+pub mod lessons;
 pub mod login;
 pub mod more;
 pub mod not_found;

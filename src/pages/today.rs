@@ -69,6 +69,7 @@ pub fn Today() -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
+            <crate::pages::lessons::today::LessonsDue/>
         </section>
     }
 }
