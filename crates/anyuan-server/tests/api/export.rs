@@ -19,6 +19,7 @@ on_both!(
     the_class_list_exports_as_csv_within_the_readers_scope,
     export_errors_are_the_apis_json_errors,
     the_duty_roster_and_log_export_as_xlsx_with_chinese_headers,
+    lessons_and_four_in_place_export_as_xlsx_with_chinese_headers,
 );
 
 const SCHOOL_A: &str = "示例第一中学";
@@ -396,4 +397,116 @@ async fn the_duty_roster_and_log_export_as_xlsx_with_chinese_headers(app: TestAp
     let kinds: Vec<&Data> = rows[1..].iter().map(|r| &r[4]).collect();
     assert_eq!(kinds, [&text("签到"), &text("巡查")]);
     assert_eq!(rows[2][5], text("东门：正常"));
+}
+
+/// A teacher's lesson for a class of their school, read back from the
+/// lessons xlsx and the four-in-place xlsx.
+async fn lessons_and_four_in_place_export_as_xlsx_with_chinese_headers(app: TestApp) {
+    let unit = app.demo.unit(SCHOOL_A);
+    let admin = app.login("school1").await;
+    let teacher = app.login("teacher1").await;
+    let mut dev = Device::new();
+    let class = dev.change(
+        app.now(),
+        Kind::Class,
+        unit,
+        None,
+        json!({"name": "初四(9)班", "grade": "初四"}),
+    );
+    let class_id = class.record;
+    let res = app.push(&admin, &dev.batch(vec![class])).await;
+    assert!(
+        matches!(res.results[0], PushResultV1::Accepted { .. }),
+        "{res:?}"
+    );
+    let mut lesson = dev.change(
+        app.now(),
+        Kind::SafetyLesson,
+        unit,
+        None,
+        json!({"date": "2026-09-10", "periods": 2, "teacher_name": "张老师",
+               "theme": "fire", "course_type": "basic", "form": "hands_on",
+               "lesson_plan": "灭火器的使用", "material": "《消防安全读本》"}),
+    );
+    lesson.parent = Some(class_id);
+    let res = app.push(&teacher, &dev.batch(vec![lesson])).await;
+    assert!(
+        matches!(res.results[0], PushResultV1::Accepted { .. }),
+        "{res:?}"
+    );
+
+    let (status, _, bytes) = get_raw(
+        &app,
+        &format!("/api/export/lessons?format=xlsx&unit={unit}"),
+        Some(&teacher),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    let (names, rows) = sheet(&bytes);
+    assert_eq!(names, ["安全教育课记录"]);
+    assert_eq!(
+        rows[0],
+        [
+            "班级",
+            "年级",
+            "上课日期",
+            "课时",
+            "任课教师",
+            "主题",
+            "课程类型",
+            "形式",
+            "教案",
+            "教材"
+        ]
+        .map(text)
+    );
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    assert_eq!(rows[1][0], text("初四(9)班"));
+    assert_eq!(rows[1][3], Data::Float(2.0));
+    assert_eq!(rows[1][5], text("消防安全"));
+    assert_eq!(rows[1][7], text("实训体验"));
+
+    let (status, _, bytes) = get_raw(
+        &app,
+        &format!("/api/export/four_in_place?format=xlsx&unit={unit}&term=2026-1"),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    let (names, rows) = sheet(&bytes);
+    assert_eq!(names, ["四落实情况"]);
+    assert_eq!(rows[0][..3], ["班级", "年级", "教师落实"].map(text));
+    let mine = rows
+        .iter()
+        .find(|r| r[0] == text("初四(9)班"))
+        .expect("the new class's row");
+    assert_eq!(mine[2], text("否"));
+    assert_eq!(mine[4], Data::Float(2.0));
+    assert_eq!(mine[9], text("本学期还没有安全教育计划"));
+    // Every class of the school has a row: the demo's four and the new one.
+    assert_eq!(rows.len(), 6, "{rows:?}");
+
+    // Without a term, the four in place explains what is missing.
+    let (status, _, bytes) = get_raw(
+        &app,
+        &format!("/api/export/four_in_place?format=xlsx&unit={unit}"),
+        Some(&admin),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
 }
