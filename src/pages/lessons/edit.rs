@@ -59,7 +59,9 @@ pub fn LessonEdit() -> impl IntoView {
     let unit: UnitId = existing.as_ref().map_or(user.unit_id, |r| r.unit);
     // Only the unit's own classes are offered: a lesson for another
     // school's class is refused by the server anyway.
-    let classes = classes_of(sync, unit);
+    let mut classes = classes_of(sync, unit);
+    // 初一 < 初二 < 初三, 三(2)班 < 三(10)班.
+    classes.sort_by(|a, b| anyuan_core::export::natural_cmp(&a.name, &b.name));
     let data = lesson_data(sync);
     let today = clock::local_now().date();
     let term = Term::of(today);

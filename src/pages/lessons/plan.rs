@@ -50,7 +50,9 @@ pub fn LessonPlan() -> impl IntoView {
         .into_any();
     }
     let unit = user.unit_id;
-    let classes = classes_of(sync, unit);
+    let mut classes = classes_of(sync, unit);
+    // 初一 < 初二 < 初三, 三(2)班 < 三(10)班.
+    classes.sort_by(|a, b| anyuan_core::export::natural_cmp(&a.name, &b.name));
     let from_query = use_query_map()
         .with_untracked(|q| q.get("class"))
         .and_then(|s| Uuid::parse_str(&s).ok())

@@ -452,3 +452,137 @@ pub async fn wait_shift_log(browser: &Browser, n: u64, timeout: std::time::Durat
     )
     .await
 }
+
+/// Chooses the option whose text is `text` in the `<select>` with
+/// `data-testid=id` (the `change` event fires).
+pub async fn choose_text(browser: &Browser, id: &str, text: &str) -> Result<()> {
+    browser.find(id).await?;
+    let done = browser
+        .eval(&format!(
+            "const s = document.querySelector('[data-testid={id}]'); \
+             const o = [...s.options].find(o => o.textContent.trim() === {t}); \
+             if (!o) return false; s.value = o.value; \
+             s.dispatchEvent(new Event('change', {{bubbles: true}})); return true",
+            t = json!(text)
+        ))
+        .await?;
+    if done != json!(true) {
+        bail!("{id} has no option {text:?}");
+    }
+    Ok(())
+}
+
+/// The texts of the options of the `<select>` with `data-testid=id`, the
+/// empty "choose" option left out.
+pub async fn option_texts(browser: &Browser, id: &str) -> Result<Vec<String>> {
+    browser.find(id).await?;
+    let texts = browser
+        .eval(&format!(
+            "return [...document.querySelector('[data-testid={id}]').options] \
+             .filter(o => o.value !== '').map(o => o.textContent.trim())"
+        ))
+        .await?;
+    Ok(serde_json::from_value(texts)?)
+}
+
+/// The value of the input with `data-testid=id`.
+pub async fn input_value(browser: &Browser, id: &str) -> Result<String> {
+    browser.find(id).await?;
+    let v = browser
+        .eval(&format!(
+            "return document.querySelector('[data-testid={id}]').value"
+        ))
+        .await?;
+    Ok(v.as_str().unwrap_or_default().to_owned())
+}
+
+/// The trimmed texts of every element with `data-testid=id`.
+pub async fn texts_of(browser: &Browser, id: &str) -> Result<Vec<String>> {
+    let texts = browser
+        .eval(&format!(
+            "return [...document.querySelectorAll('[data-testid={id}]')] \
+             .map(e => e.textContent.trim())"
+        ))
+        .await?;
+    Ok(serde_json::from_value(texts)?)
+}
+
+/// Fills the open lesson form (class and theme chosen, periods, lesson plan
+/// and material typed) and saves it; waits for the lessons page.
+pub async fn fill_lesson(
+    browser: &Browser,
+    class: &str,
+    theme: &str,
+    periods: &str,
+    plan: &str,
+    material: &str,
+) -> Result<()> {
+    choose_text(browser, "lesson-class", class).await?;
+    choose(browser, "lesson-theme", theme).await?;
+    fill(browser, "safety_lesson-periods", periods).await?;
+    fill(browser, "safety_lesson-lesson_plan", plan).await?;
+    fill(browser, "safety_lesson-material", material).await?;
+    browser.click("lesson-save").await?;
+    browser.find("page-lessons").await?;
+    Ok(())
+}
+
+/// Pushes one change through the sync API as `login`; returns its result
+/// (`r` is `accepted`, `duplicate` or `refused` with a `reason`).
+pub async fn push_change(server: &Server, login: &str, change: Value) -> Result<Value> {
+    let token = api_token(server, login).await?;
+    let resp: Value = http_client()?
+        .post(server.url("/api/sync/push"))
+        .bearer_auth(&token)
+        .json(&json!({ "device": "00000000000e2e01", "changes": [change] }))
+        .send()
+        .await?
+        .error_for_status()?
+        .json()
+        .await?;
+    resp["results"][0]
+        .as_object()
+        .map(|o| Value::Object(o.clone()))
+        .context("no push result")
+}
+
+/// The school admin plans `hours` of `theme` for `class` this term, taught
+/// by the teacher named `teacher`, on the term-plan page.
+pub async fn plan_theme(
+    browser: &Browser,
+    class: &str,
+    theme: &str,
+    hours: &str,
+    teacher: &str,
+) -> Result<()> {
+    browser.click("nav-lessons").await?;
+    browser.click("lesson-plan-open").await?;
+    choose_text(browser, "plan-class", class).await?;
+    choose(browser, "plan-new-theme", theme).await?;
+    fill(browser, "plan-new-hours", hours).await?;
+    // The teachers come from the accounts list, fetched when the page opens.
+    poll("the teacher to be offered", TIMEOUT, || async {
+        Ok(choose_text(browser, "plan-new-teacher", teacher)
+            .await
+            .is_ok()
+            .then_some(()))
+    })
+    .await?;
+    browser.click("plan-add-save").await?;
+    browser.find("plan-row").await?;
+    Ok(())
+}
+
+/// Sets the value of the input with `data-testid=id` as typing would (an
+/// `input` event fires), e.g. to empty a prefilled field.
+pub async fn set_value(browser: &Browser, id: &str, value: &str) -> Result<()> {
+    browser.find(id).await?;
+    browser
+        .eval(&format!(
+            "const i = document.querySelector('[data-testid={id}]'); i.value = {v}; \
+             i.dispatchEvent(new Event('input', {{bubbles: true}})); return 1",
+            v = json!(value)
+        ))
+        .await?;
+    Ok(())
+}

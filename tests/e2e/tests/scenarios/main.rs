@@ -6,6 +6,7 @@ mod caching;
 mod drills;
 mod duty;
 mod harness;
+mod lessons;
 mod offline;
 mod quota;
 mod refused;
