@@ -58,12 +58,8 @@ strings! {
         has_material: "有教材", "Material";
         no_material: "缺教材", "No material";
         export_title: "导出", "Export";
-        export_lessons_csv: "课程记录 CSV", "Lessons CSV";
-        export_lessons_xlsx: "课程记录 Excel", "Lessons Excel";
-        export_four_csv: "四落实 CSV", "Four in place CSV";
-        export_four_xlsx: "四落实 Excel", "Four in place Excel";
-        export_offline: "导出Excel需要联网，请稍后再试；CSV可离线导出。", "Excel export needs a network: try again later. CSV works offline.";
-        export_failed: "导出失败，请重试。", "The export failed. Please try again.";
+        export_lessons: "课程记录", "Lessons";
+        export_four: "四落实情况", "Four in place";
         today_due: "本学期待上的安全课", "Safety lessons due this term";
         today_log: "记一节课", "Log a lesson";
         plan_title: "安全教育学期计划", "Safety-education term plan";

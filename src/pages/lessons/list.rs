@@ -4,8 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use anyuan_core::export::{self, Format, ReportParams};
-use anyuan_core::kind::Kind;
+use anyuan_core::export::ReportParams;
 use anyuan_core::lesson::{
     self, ClassFour, Lesson, LessonData, Missing, SchoolFour, class_four, school_four,
     sort_by_gaps, theme_label,
@@ -16,9 +15,8 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use super::{course_label, form_label, lesson_data, percent};
-use crate::api::{self, ApiError};
 use crate::clock;
-use crate::download;
+use crate::components::export::ExportButtons;
 use crate::i18n::use_i18n;
 use crate::sync::use_sync;
 
@@ -411,66 +409,24 @@ fn LessonTable(
     }
 }
 
-/// CSV (made on the device, works offline) and Excel (made by the server).
+/// The lessons and the four in place as CSV (made on the device, works
+/// offline) and Excel (made by the server).
 #[component]
 fn Exports(view_as: View, unit: UnitId, term: Term) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t().lesson;
-    let sync = use_sync();
-    let token = sync.engine().session.token.clone();
-    let message = RwSignal::new(None::<String>);
     let params = ReportParams {
         id: None,
         term: Some(term),
         unit: (view_as != View::District).then_some(unit),
     };
-    let csv = move |name: &'static str| {
-        let lang = i18n.lang.get_untracked();
-        let Some(spec) = export::report(name) else {
-            return;
-        };
-        let local = &sync.engine().local;
-        let records: Vec<_> = spec
-            .kinds
-            .iter()
-            .flat_map(|k: &Kind| local.records_of(*k))
-            .collect();
-        let saved = spec.run(&records, params, lang).ok().and_then(|table| {
-            download::save_table_csv(&table, lang, clock::local_now().date()).ok()
-        });
-        message.set(saved.is_none().then(|| t().export_failed.to_owned()));
-    };
-    let xlsx = move |name: &'static str| {
-        let lang = i18n.lang.get_untracked();
-        let token = token.clone();
-        message.set(None);
-        leptos::task::spawn_local(async move {
-            let answer = api::export(name, Format::Xlsx, &params, lang, Some(&token)).await;
-            let text = match answer {
-                Ok(file) => {
-                    let name = file.file_name.unwrap_or_else(|| format!("{name}.xlsx"));
-                    download::save_blob(&file.blob, &name)
-                        .err()
-                        .map(|_| t().export_failed.to_owned())
-                }
-                Err(ApiError::Offline) => Some(t().export_offline.to_owned()),
-                Err(ApiError::Rejected { zh, en, .. }) => Some(lang.pick(&zh, &en).to_owned()),
-                Err(_) => Some(t().export_failed.to_owned()),
-            };
-            message.set(text);
-        });
-    };
-    let xlsx2 = xlsx.clone();
     view! {
         <section class="card" data-testid="lesson-export">
             <h2>{move || t().export_title}</h2>
-            <div class="button-row">
-                <button type="button" class="btn" data-testid="lesson-export-lessons-csv" on:click=move |_| csv("lessons")>{move || t().export_lessons_csv}</button>
-                <button type="button" class="btn" data-testid="lesson-export-lessons-xlsx" on:click=move |_| xlsx("lessons")>{move || t().export_lessons_xlsx}</button>
-                <button type="button" class="btn" data-testid="lesson-export-four-csv" on:click=move |_| csv("four_in_place")>{move || t().export_four_csv}</button>
-                <button type="button" class="btn" data-testid="lesson-export-four-xlsx" on:click=move |_| xlsx2("four_in_place")>{move || t().export_four_xlsx}</button>
-            </div>
-            {move || message.get().map(|m| view! { <p class="error" role="alert" data-testid="lesson-export-message">{m}</p> })}
+            <h3>{move || t().export_lessons}</h3>
+            <ExportButtons name="lessons" params=params/>
+            <h3>{move || t().export_four}</h3>
+            <ExportButtons name="four_in_place" params=params/>
         </section>
     }
 }

@@ -197,6 +197,16 @@ async fn a_teacher_logs_lessons_offline_and_the_school_admin_sees_them() -> Resu
         anyhow::Ok(())
     };
     check_teacher().await?;
+    // Offline, the CSV is made on the tablet; Excel says it needs a network.
+    browser.click("export-lessons-csv").await?;
+    ensure!(
+        !browser.exists("export-error").await?,
+        "the offline CSV failed: {}",
+        browser.text("export-error").await.unwrap_or_default()
+    );
+    browser.click("export-four_in_place-xlsx").await?;
+    let error = browser.text("export-error").await?;
+    ensure!(error.contains("需要联网"), "offline Excel: {error}");
 
     // Back on the network: everything syncs.
     server.start().await?;
