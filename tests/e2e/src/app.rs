@@ -402,7 +402,9 @@ pub async fn add_shift(
     Ok(())
 }
 
-/// Opens the shift of `person` from today's roster; returns the shift's id.
+/// Opens the shift of `person` from the roster's day view: today's, else
+/// tomorrow's or yesterday's (a shift "in an hour" is tomorrow's near
+/// midnight); returns the shift's id.
 pub async fn open_shift(browser: &Browser, person: &str) -> Result<String> {
     browser.click("nav-duty").await?;
     browser.find("page-duty").await?;
@@ -410,16 +412,39 @@ pub async fn open_shift(browser: &Browser, person: &str) -> Result<String> {
         "[data-testid=duty-shift][data-person={}] [data-testid=duty-shift-open]",
         json!(person)
     );
-    poll(&format!("the shift of {person}"), TIMEOUT, || async {
-        let clicked = browser
-            .eval(&format!(
-                "const b = document.querySelector({s}); if (!b) return false; b.click(); return true",
-                s = json!(selector)
-            ))
-            .await?;
-        Ok((clicked == json!(true)).then_some(()))
-    })
-    .await?;
+    let mut found = false;
+    for step in [
+        None,
+        Some("duty-next"),
+        Some("duty-prev"),
+        Some("duty-prev"),
+    ] {
+        if let Some(step) = step {
+            browser.click(step).await?;
+        }
+        let wait = if step.is_none() {
+            TIMEOUT
+        } else {
+            std::time::Duration::from_secs(5)
+        };
+        let clicked = poll(&format!("the shift of {person}"), wait, || async {
+            let clicked = browser
+                .eval(&format!(
+                    "const b = document.querySelector({s}); if (!b) return false; b.click(); return true",
+                    s = json!(selector)
+                ))
+                .await?;
+            Ok((clicked == json!(true)).then_some(()))
+        })
+        .await;
+        if clicked.is_ok() {
+            found = true;
+            break;
+        }
+    }
+    if !found {
+        bail!("no shift of {person} on the roster of yesterday, today or tomorrow");
+    }
     browser.find("page-duty-shift").await?;
     let url = browser.eval("return location.pathname").await?;
     let path = url.as_str().unwrap_or_default();
