@@ -322,3 +322,20 @@ pub fn Field(
     }
     .into_any()
 }
+
+/// A page form's buttons: "cancel" goes back where the user came from,
+/// "save" submits (disabled while a save is under way).
+#[component]
+pub fn FormActions(form: FormState, save_testid: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div class="form-actions">
+            <button type="button" class="btn" on:click=move |_| { let _ = window().history().map(|h| h.back()); }>
+                {move || i18n.t().cancel}
+            </button>
+            <button type="submit" class="btn btn-primary grow" data-testid=save_testid disabled=move || form.saving.get()>
+                {move || i18n.t().save}
+            </button>
+        </div>
+    }
+}

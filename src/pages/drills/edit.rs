@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::{ClassInfo, classes_of, kind_label, record, route_id};
 use crate::clock;
-use crate::components::form::{Field, FormState, SaveErrorView};
+use crate::components::form::{Field, FormActions, FormState, SaveErrorView};
 use crate::i18n::use_i18n;
 use crate::sync::use_sync;
 
@@ -91,14 +91,7 @@ pub fn DrillEdit() -> impl IntoView {
                 <Field form=form field="scenario"/>
                 <ClassPicker form=form classes=classes/>
                 <SaveErrorView error=form.error/>
-                <div class="form-actions">
-                    <button type="button" class="btn" on:click=move |_| { let _ = window().history().map(|h| h.back()); }>
-                        {move || i18n.t().cancel}
-                    </button>
-                    <button type="submit" class="btn btn-primary grow" data-testid="drill-save" disabled=move || form.saving.get()>
-                        {move || i18n.t().save}
-                    </button>
-                </div>
+                <FormActions form=form save_testid="drill-save"/>
             </form>
         </section>
     }

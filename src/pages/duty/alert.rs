@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use super::{duty_data, is_admin, now_signal, scope, unit_name};
 use crate::clock;
-use crate::components::form::{Field, FormState, SaveErrorView, save_fields};
+use crate::components::form::{Field, FormActions, FormState, SaveErrorView, save_fields};
 use crate::data::route_id;
 use crate::i18n::use_i18n;
 use crate::local::SaveError;
@@ -145,14 +145,7 @@ pub fn AlertNew() -> impl IntoView {
                 <Field form=form field="note"/>
                 <Field form=form field="extra_items"/>
                 <SaveErrorView error=form.error/>
-                <div class="form-actions">
-                    <button type="button" class="btn" on:click=move |_| { let _ = window().history().map(|h| h.back()); }>
-                        {move || i18n.t().cancel}
-                    </button>
-                    <button type="submit" class="btn btn-primary grow" data-testid="weather-alert-save" disabled=move || form.saving.get()>
-                        {move || i18n.t().save}
-                    </button>
-                </div>
+                <FormActions form=form save_testid="weather-alert-save"/>
             </form>
         </section>
     }

@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use super::{duty_data, hm, is_admin, now_signal, role_label, scope, status_word};
 use crate::clock;
-use crate::components::form::{Field, FormState, SaveErrorView, save_fields};
+use crate::components::form::{Field, FormActions, FormState, SaveErrorView, save_fields};
 use crate::i18n::use_i18n;
 use crate::local::SaveError;
 use crate::sync::use_sync;
@@ -274,14 +274,7 @@ pub fn ShiftNew() -> impl IntoView {
                 <Field form=form field="end"/>
                 <Field form=form field="note"/>
                 <SaveErrorView error=form.error/>
-                <div class="form-actions">
-                    <button type="button" class="btn" on:click=move |_| { let _ = window().history().map(|h| h.back()); }>
-                        {move || i18n.t().cancel}
-                    </button>
-                    <button type="submit" class="btn btn-primary grow" data-testid="duty-shift-save" disabled=move || form.saving.get()>
-                        {move || i18n.t().save}
-                    </button>
-                </div>
+                <FormActions form=form save_testid="duty-shift-save"/>
             </form>
         </section>
     }

@@ -16,7 +16,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::{course_label, form_label, lesson_data};
 use crate::clock;
-use crate::components::form::{Field, FormState, SaveErrorView};
+use crate::components::form::{Field, FormActions, FormState, SaveErrorView};
 use crate::data::{classes_of, record, route_id};
 use crate::i18n::use_i18n;
 use crate::sync::use_sync;
@@ -233,14 +233,7 @@ pub fn LessonEdit() -> impl IntoView {
                 <Field form=form field="lesson_plan"/>
                 <Field form=form field="material"/>
                 <SaveErrorView error=form.error/>
-                <div class="form-actions">
-                    <button type="button" class="btn" on:click=move |_| { let _ = window().history().map(|h| h.back()); }>
-                        {move || i18n.t().cancel}
-                    </button>
-                    <button type="submit" class="btn btn-primary grow" data-testid="lesson-save" disabled=move || form.saving.get()>
-                        {move || i18n.t().save}
-                    </button>
-                </div>
+                <FormActions form=form save_testid="lesson-save"/>
             </form>
         </section>
     }
