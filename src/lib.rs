@@ -12,11 +12,13 @@ pub mod download;
 pub mod i18n;
 pub mod local;
 pub mod pages;
+pub mod routes;
 pub mod session;
 pub mod storage;
 pub mod sync;
 
 use leptos::prelude::*;
+use leptos_router::Lazy;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -107,25 +109,25 @@ fn Shell() -> impl IntoView {
                 <components::alert_banner::AlertBanner/>
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::today::Today/>
-                    <Route path=path!("/classes") view=pages::classes::Classes/>
-                    <Route path=path!("/drills") view=pages::drills::list::DrillList/>
-                    <Route path=path!("/drills/new") view=pages::drills::edit::DrillEdit/>
-                    <Route path=path!("/drills/:id") view=pages::drills::detail::DrillDetail/>
-                    <Route path=path!("/drills/:id/edit") view=pages::drills::edit::DrillEdit/>
-                    <Route path=path!("/drills/:id/run") view=pages::drills::run::DrillRun/>
-                    <Route path=path!("/drills/:id/evaluate") view=pages::drills::evaluate::DrillEvaluate/>
-                    <Route path=path!("/duty") view=pages::duty::roster::DutyRoster/>
-                    <Route path=path!("/duty/shifts/new") view=pages::duty::roster::ShiftNew/>
-                    <Route path=path!("/duty/shifts/:id") view=pages::duty::shift::ShiftDetail/>
-                    <Route path=path!("/duty/alerts/new") view=pages::duty::alert::AlertNew/>
-                    <Route path=path!("/duty/alerts/:id") view=pages::duty::alert::AlertDetail/>
-                    <Route path=path!("/lessons") view=pages::lessons::list::LessonList/>
-                    <Route path=path!("/lessons/plan") view=pages::lessons::plan::LessonPlan/>
-                    <Route path=path!("/lessons/new") view=pages::lessons::edit::LessonEdit/>
-                    <Route path=path!("/lessons/:id/edit") view=pages::lessons::edit::LessonEdit/>
-                    <Route path=path!("/sync") view=pages::sync::SyncPage/>
-                    <Route path=path!("/more") view=pages::more::More/>
-                    <Route path=path!("/admin") view=pages::admin::Admin/>
+                    <Route path=path!("/classes") view={Lazy::<routes::ClassesRoute>::new()}/>
+                    <Route path=path!("/drills") view={Lazy::<routes::DrillListRoute>::new()}/>
+                    <Route path=path!("/drills/new") view={Lazy::<routes::DrillEditRoute>::new()}/>
+                    <Route path=path!("/drills/:id") view={Lazy::<routes::DrillDetailRoute>::new()}/>
+                    <Route path=path!("/drills/:id/edit") view={Lazy::<routes::DrillEditRoute>::new()}/>
+                    <Route path=path!("/drills/:id/run") view={Lazy::<routes::DrillRunRoute>::new()}/>
+                    <Route path=path!("/drills/:id/evaluate") view={Lazy::<routes::DrillEvaluateRoute>::new()}/>
+                    <Route path=path!("/duty") view={Lazy::<routes::DutyRosterRoute>::new()}/>
+                    <Route path=path!("/duty/shifts/new") view={Lazy::<routes::ShiftNewRoute>::new()}/>
+                    <Route path=path!("/duty/shifts/:id") view={Lazy::<routes::ShiftDetailRoute>::new()}/>
+                    <Route path=path!("/duty/alerts/new") view={Lazy::<routes::AlertNewRoute>::new()}/>
+                    <Route path=path!("/duty/alerts/:id") view={Lazy::<routes::AlertDetailRoute>::new()}/>
+                    <Route path=path!("/lessons") view={Lazy::<routes::LessonListRoute>::new()}/>
+                    <Route path=path!("/lessons/plan") view={Lazy::<routes::LessonPlanRoute>::new()}/>
+                    <Route path=path!("/lessons/new") view={Lazy::<routes::LessonEditRoute>::new()}/>
+                    <Route path=path!("/lessons/:id/edit") view={Lazy::<routes::LessonEditRoute>::new()}/>
+                    <Route path=path!("/sync") view={Lazy::<routes::SyncRoute>::new()}/>
+                    <Route path=path!("/more") view={Lazy::<routes::MoreRoute>::new()}/>
+                    <Route path=path!("/admin") view={Lazy::<routes::AdminRoute>::new()}/>
                 </Routes>
             </main>
         </div>

@@ -123,13 +123,21 @@ const BROTLI_WINDOW: u32 = 22;
 
 fn size(ctx: &mut Ctx) -> Result<Vec<String>> {
     let (result, app_took) = timed(|| build::pwa(ctx));
-    result?;
-    let app = Sizes::of_dist(&build::dist_dir(ctx))?;
+    let built = result?;
+    let dist = build::dist_dir(ctx);
+    // The lazy modules load when their route is first opened (and the
+    // service worker precaches them after the first load): not first load.
+    let app = Sizes::of_dist(&dist, &built.chunks)?;
+    let lazy = built
+        .chunks
+        .iter()
+        .map(|c| brotli_len(&std::fs::read(dist.join(c))?))
+        .collect::<Result<Vec<u64>>>()?;
 
     let counter_dir = write_counter(ctx)?;
     let (result, counter_took) = timed(|| build_counter(ctx, &counter_dir));
     result?;
-    let counter = Sizes::of_dist(&counter_dir.join("dist"))?;
+    let counter = Sizes::of_dist(&counter_dir.join("dist"), &[])?;
 
     let mut out = std::io::stdout().lock();
     writeln!(
@@ -169,7 +177,14 @@ fn size(ctx: &mut Ctx) -> Result<Vec<String>> {
         kb(c.raw),
         kb(c.brotli)
     )?;
-    writeln!(out, "  app files: {}", app.files.join(", "))?;
+    writeln!(out, "  first-load files: {}", app.files.join(", "))?;
+    writeln!(
+        out,
+        "  lazy route modules (not first load): {} files, {} KB brotli in all, largest {} KB",
+        lazy.len(),
+        kb(lazy.iter().sum()),
+        kb(lazy.iter().copied().max().unwrap_or(0)),
+    )?;
 
     let first_load_kb = a.brotli as f64 / 1024.0;
     let ratio = a.brotli as f64 / c.brotli.max(1) as f64;
@@ -241,9 +256,10 @@ impl std::ops::AddAssign for Size {
     }
 }
 
-/// Sizes of the code and styles in a dist/ directory (everything a first
-/// load fetches: html, wasm, js including the service worker, css; icons
-/// and the manifest are left out).
+/// Sizes of the code and styles in a dist/ directory that a first load
+/// fetches: html, wasm, js including the service worker, css, except the
+/// lazily loaded modules named in `lazy`; icons and the manifest are left
+/// out.
 #[derive(Debug, Default)]
 struct Sizes {
     by_kind: Vec<(Kind, Size)>,
@@ -251,7 +267,7 @@ struct Sizes {
 }
 
 impl Sizes {
-    fn of_dist(dist: &Path) -> Result<Self> {
+    fn of_dist(dist: &Path, lazy: &[String]) -> Result<Self> {
         let mut sizes = Sizes::default();
         let mut files = Vec::new();
         collect_files(dist, &mut files)
@@ -261,6 +277,12 @@ impl Sizes {
             let Some(kind) = Kind::of(&path) else {
                 continue;
             };
+            if lazy
+                .iter()
+                .any(|l| path.file_name().is_some_and(|n| n == l.as_str()))
+            {
+                continue;
+            }
             let data = std::fs::read(&path)?;
             let size = Size {
                 raw: data.len() as u64,
@@ -459,11 +481,7 @@ fn pull(ctx: &mut Ctx) -> Result<Vec<String>> {
     // Its own dist directory: others' builds into dist/ must not swap the
     // files under the running benchmark.
     let dist = ctx.target_dir.join("bench-pull-dist");
-    run(ctx
-        .cmd("trunk")
-        .args(["build", "--release", "--dist"])
-        .arg(&dist))?;
-    crate::pwa::stamp_service_worker(&dist)?;
+    crate::split::build(ctx, &dist)?;
     let server_bin = build::server(ctx, ServerProfile::Server)?;
     let tmp = TempDir::new("anyuan-bench-pull")?;
     let mut cmd = ctx.cargo();

@@ -1,4 +1,5 @@
-//! Building the PWA (trunk) and the server (cargo), and `cargo xtask run`.
+//! Building the PWA (xtask/src/split.rs) and the server (cargo), and
+//! `cargo xtask run`.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -8,16 +9,15 @@ use anyhow::{Context as _, Result};
 use crate::ctx::{Ctx, display, run};
 use crate::install::{self, Browser};
 
-/// Where `trunk build` writes the PWA (Trunk.toml's `dist`).
+/// Where the PWA is built.
 pub fn dist_dir(ctx: &Ctx) -> PathBuf {
     ctx.root.join("dist")
 }
 
-/// `trunk build --release` into dist/. The release profile is the wasm size
-/// profile (opt-level z, LTO, one codegen unit, panic abort).
-pub fn pwa(ctx: &Ctx) -> Result<()> {
-    run(ctx.cmd("trunk").args(["build", "--release"]))?;
-    crate::pwa::stamp_service_worker(&dist_dir(ctx))
+/// The PWA into dist/. The release profile is the wasm size profile
+/// (opt-level z, LTO, one codegen unit, panic abort).
+pub fn pwa(ctx: &Ctx) -> Result<crate::split::Output> {
+    crate::split::build(ctx, &dist_dir(ctx))
 }
 
 /// Which cargo profile to build the server with.

@@ -7,6 +7,7 @@ mod ctx;
 mod install;
 mod postgres;
 mod pwa;
+mod split;
 mod test;
 
 use std::ffi::OsString;

@@ -1,6 +1,6 @@
-//! Stamps the service worker after `trunk build`: trunk copies the template
-//! `public/sw.js` into dist/ as is; this writes the build's version and the
-//! list of files to precache into dist/sw.js.
+//! Stamps the service worker at the end of the build (xtask/src/split.rs):
+//! the template `public/sw.js` is copied into dist/ as is; this writes the
+//! build's version and the list of files to precache into dist/sw.js.
 //!
 //! The browser installs a new service worker only when the bytes of sw.js
 //! change, so the version is a hash of every precached file's name and bytes:
@@ -16,13 +16,15 @@ const VERSION_PLACEHOLDER: &str = "__ANYUAN_VERSION__";
 const PRECACHE_PLACEHOLDER: &str = "/*__ANYUAN_PRECACHE__*/ []";
 
 /// Rewrites `dist/sw.js` with the version and precache list of the build in
-/// `dist` (the shell `/`, every same-origin file index.html references, and
-/// the files the manifest references).
-pub fn stamp_service_worker(dist: &Path) -> Result<()> {
+/// `dist` (the shell `/`, every same-origin file index.html references, the
+/// files the manifest references, and `lazy`: the modules the app loads on
+/// demand, which must work offline too).
+pub fn stamp_service_worker(dist: &Path, lazy: &[String]) -> Result<()> {
     let index_path = dist.join("index.html");
     let index = std::fs::read_to_string(&index_path)
         .with_context(|| format!("reading {}", index_path.display()))?;
     let mut urls: BTreeSet<String> = same_origin_files(&index);
+    urls.extend(lazy.iter().cloned());
     // Files a referenced manifest names (its icons).
     let manifests: Vec<String> = urls
         .iter()
@@ -58,12 +60,8 @@ pub fn stamp_service_worker(dist: &Path) -> Result<()> {
     let mut precache = vec!["/".to_owned()];
     precache.extend(urls);
     let sw_path = dist.join("sw.js");
-    let template = std::fs::read_to_string(&sw_path).with_context(|| {
-        format!(
-            "reading {} (is `<link data-trunk rel=\"copy-file\" href=\"public/sw.js\">` in index.html?)",
-            sw_path.display()
-        )
-    })?;
+    let template = std::fs::read_to_string(&sw_path)
+        .with_context(|| format!("reading {} (copied from public/sw.js)", sw_path.display()))?;
     let stamped = stamp(&template, &version, &precache)?;
     std::fs::write(&sw_path, stamped).with_context(|| format!("writing {}", sw_path.display()))?;
     eprintln!(
@@ -177,21 +175,21 @@ fn json_string(text: &str) -> String {
 }
 
 /// 64-bit FNV-1a: tiny, std only, and good enough to tell builds apart.
-struct Fnv64(u64);
+pub struct Fnv64(u64);
 
 impl Fnv64 {
-    fn new() -> Self {
+    pub fn new() -> Self {
         Self(0xcbf2_9ce4_8422_2325)
     }
 
-    fn write(&mut self, bytes: &[u8]) {
+    pub fn write(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.0 ^= u64::from(b);
             self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
 
-    fn finish(&self) -> u64 {
+    pub fn finish(&self) -> u64 {
         self.0
     }
 }
@@ -206,7 +204,7 @@ fn is_stamped(sw: &str) -> bool {
 mod tests {
     use super::*;
 
-    /// The shape of trunk 0.21's release index.html.
+    /// The shape of a release index.html.
     const INDEX: &str = r#"<!DOCTYPE html><html lang="zh-CN"><head>
     <meta charset="utf-8">
     <link rel="manifest" href="/manifest.webmanifest">
@@ -298,28 +296,37 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
         );
         write("app-0123456789abcdef.js", "one");
         write("icon-192.png", "png");
+        write("split_a-0123456789abcdef.wasm", "lazy");
+        let lazy = ["/split_a-0123456789abcdef.wasm".to_owned()];
 
         write("sw.js", template);
-        stamp_service_worker(&dir).unwrap();
+        stamp_service_worker(&dir, &lazy).unwrap();
         let first = std::fs::read_to_string(dir.join("sw.js")).unwrap();
         assert!(is_stamped(&first));
         assert!(first.contains(
-            r#"const PRECACHE = ["/", "/app-0123456789abcdef.js", "/icon-192.png", "/manifest.webmanifest"];"#
+            r#"const PRECACHE = ["/", "/app-0123456789abcdef.js", "/icon-192.png", "/manifest.webmanifest", "/split_a-0123456789abcdef.wasm"];"#
         ));
+
+        // A changed lazy module: a new version.
+        write("split_a-0123456789abcdef.wasm", "lazy2");
+        write("sw.js", template);
+        stamp_service_worker(&dir, &lazy).unwrap();
+        assert_ne!(std::fs::read_to_string(dir.join("sw.js")).unwrap(), first);
+        write("split_a-0123456789abcdef.wasm", "lazy");
 
         // Same files: same sw.js. A changed icon: a new version.
         write("sw.js", template);
-        stamp_service_worker(&dir).unwrap();
+        stamp_service_worker(&dir, &lazy).unwrap();
         assert_eq!(std::fs::read_to_string(dir.join("sw.js")).unwrap(), first);
         write("icon-192.png", "png2");
         write("sw.js", template);
-        stamp_service_worker(&dir).unwrap();
+        stamp_service_worker(&dir, &lazy).unwrap();
         assert_ne!(std::fs::read_to_string(dir.join("sw.js")).unwrap(), first);
 
         // A referenced file that is missing fails the build.
         std::fs::remove_file(dir.join("icon-192.png")).unwrap();
         write("sw.js", template);
-        assert!(stamp_service_worker(&dir).is_err());
+        assert!(stamp_service_worker(&dir, &lazy).is_err());
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -68,7 +68,7 @@ const STEPS: &[Step] = &[
     },
     Step {
         name: "build-pwa",
-        about: "trunk build --release into dist/",
+        about: "the PWA into dist/ (release, split at lazy routes)",
         needs: &[],
         browser: false,
         run: build_pwa,
@@ -418,7 +418,7 @@ fn browser(r: &mut Runner) -> Result<()> {
 }
 
 fn build_pwa(r: &mut Runner) -> Result<()> {
-    build::pwa(r.ctx)
+    build::pwa(r.ctx).map(drop)
 }
 
 fn build_server(r: &mut Runner) -> Result<()> {

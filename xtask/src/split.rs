@@ -1,0 +1,361 @@
+//! Builds the PWA into a dist directory:
+//!
+//! 0. the static files: public/'s service worker, manifest and icons copied,
+//!    the CSS under a content-hashed name, index.html from its template;
+//! 1. `cargo build --release` for wasm32 with `--emit-relocs` (wasm-split
+//!    needs the relocations to move functions between modules);
+//! 2. wasm-split cuts the module at the app's `#[lazy_route]` split points
+//!    (src/routes.rs): a main module, one module per lazy route and shared
+//!    chunks, plus the JS link module that loads them on demand;
+//! 3. wasm-bindgen makes the main module's JS glue (`--keep-lld-exports`, so
+//!    the chunks can still import what they share with the main module);
+//! 4. wasm-opt `-Oz` on every module;
+//! 5. every file gets the build's content hash in its name (so the server
+//!    can mark them immutable), cross-references are rewritten, and
+//!    index.html gets the script that starts the app.
+//!
+//! Finally the service worker is stamped with the build's version and every
+//! file to precache, the lazy modules included (xtask/src/pwa.rs).
+//!
+//! This replaced `trunk build`, which cannot split: it runs wasm-bindgen
+//! before any hook and without `--keep-lld-exports`, and always builds the
+//! Rust app itself.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail, ensure};
+
+use crate::ctx::{Ctx, run};
+
+/// The app's binary and package name.
+const APP: &str = "anyuan";
+/// The loader module wasm-split writes, as the main module imports it.
+const LINK_MODULE: &str = "__wasm_split.js";
+
+/// What the pipeline wrote into dist/ (file names, not paths).
+#[derive(Debug)]
+pub struct Output {
+    /// The main module's JS glue, which index.html imports.
+    pub main_js: String,
+    /// The main wasm module.
+    pub main_wasm: String,
+    /// The loader of the lazy modules (imported by `main_js`).
+    pub link_js: String,
+    /// The lazily loaded wasm modules.
+    pub chunks: Vec<String>,
+}
+
+/// Builds the whole PWA into `dist` (emptied first).
+pub fn build(ctx: &Ctx, dist: &Path) -> Result<Output> {
+    let input = compile(ctx)?;
+    if dist.exists() {
+        std::fs::remove_dir_all(dist).with_context(|| format!("clearing {}", dist.display()))?;
+    }
+    std::fs::create_dir_all(dist)?;
+    static_files(ctx, dist)?;
+    let staging = ctx.target_dir.join("pwa-split");
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)
+            .with_context(|| format!("clearing {}", staging.display()))?;
+    }
+    std::fs::create_dir_all(&staging)?;
+
+    let chunks = split(&input, &staging)?;
+    bindgen(ctx, &staging)?;
+    // The main module first: it takes longest.
+    let mut wasm_files = vec![staging.join(format!("{APP}_bg.wasm"))];
+    wasm_files.extend(chunks.iter().cloned());
+    optimize_all(ctx, &wasm_files)?;
+    let out = publish(&staging, &chunks, dist)?;
+    inject_start_script(&dist.join("index.html"), &out)?;
+    let lazy: Vec<String> = out.chunks.iter().map(|c| format!("/{c}")).collect();
+    crate::pwa::stamp_service_worker(dist, &lazy)?;
+    Ok(out)
+}
+
+/// Files copied from public/ to the root of dist/ as they are.
+const COPIED: [&str; 6] = [
+    "sw.js",
+    "manifest.webmanifest",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+    "icons/icon-maskable-512.png",
+    "icons/apple-touch-icon.png",
+];
+/// The stylesheet, as index.html names it before hashing.
+const CSS: &str = "style.css";
+
+/// Copies public/'s files, writes the CSS as `style-<hash>.css` and
+/// index.html with that name.
+fn static_files(ctx: &Ctx, dist: &Path) -> Result<()> {
+    let public = ctx.root.join("public");
+    for file in COPIED {
+        let name = Path::new(file)
+            .file_name()
+            .context("a copied file without a name")?;
+        std::fs::copy(public.join(file), dist.join(name))
+            .with_context(|| format!("copying public/{file}"))?;
+    }
+    let css = std::fs::read(public.join(CSS)).context("reading public/style.css")?;
+    let mut hash = crate::pwa::Fnv64::new();
+    hash.write(&css);
+    let css_name = format!("style-{:016x}.css", hash.finish());
+    std::fs::write(dist.join(&css_name), css)?;
+
+    let html =
+        std::fs::read_to_string(ctx.root.join("index.html")).context("reading index.html")?;
+    let link = format!("href=\"/{CSS}\"");
+    ensure!(html.contains(&link), "index.html does not link {link}");
+    std::fs::write(
+        dist.join("index.html"),
+        html.replace(&link, &format!("href=\"/{css_name}\"")),
+    )?;
+    Ok(())
+}
+
+/// `cargo build --release --target wasm32-unknown-unknown` with
+/// relocations kept; returns the wasm file.
+fn compile(ctx: &Ctx) -> Result<PathBuf> {
+    let mut cmd = ctx.cargo();
+    cmd.args([
+        "build",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        APP,
+        "--bin",
+        APP,
+    ]);
+    // Only the wasm target gets the flag (build scripts and proc macros are
+    // unaffected), and only this build: tests and clippy keep their caches.
+    let mut flags =
+        std::env::var("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS").unwrap_or_default();
+    if !flags.contains("--emit-relocs") {
+        flags = format!("{flags} -Clink-args=--emit-relocs")
+            .trim()
+            .to_owned();
+    }
+    cmd.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", flags);
+    run(&mut cmd)?;
+    Ok(ctx
+        .target_dir
+        .join("wasm32-unknown-unknown/release")
+        .join(format!("{APP}.wasm")))
+}
+
+/// wasm-split: writes `<APP>_split.wasm`, the lazy modules and the link
+/// module into `staging`; returns the lazy modules' paths.
+fn split(input: &Path, staging: &Path) -> Result<Vec<PathBuf>> {
+    let wasm = std::fs::read(input).with_context(|| format!("reading {}", input.display()))?;
+    let main_out = staging.join(format!("{APP}_split.wasm"));
+    let main_module = format!("./{APP}.js");
+    let link_name = format!("./{LINK_MODULE}");
+    let split = wasm_split_cli_support::transform({
+        let mut opts = wasm_split_cli_support::Options::new(&wasm);
+        opts.output_dir = staging;
+        opts.main_out_path = &main_out;
+        opts.main_module = &main_module;
+        opts.link_name = &link_name;
+        opts
+    })
+    .map_err(|e| anyhow::anyhow!("wasm-split failed: {e:?}"))?;
+    Ok(split.split_modules)
+}
+
+/// wasm-bindgen on the split main module: `<APP>.js` and `<APP>_bg.wasm`.
+fn bindgen(ctx: &Ctx, staging: &Path) -> Result<()> {
+    let mut cmd = ctx.cmd("wasm-bindgen");
+    cmd.args([
+        "--target",
+        "web",
+        "--keep-lld-exports",
+        "--no-typescript",
+        "--out-name",
+        APP,
+    ])
+    .arg("--out-dir")
+    .arg(staging)
+    .arg(staging.join(format!("{APP}_split.wasm")));
+    run(&mut cmd)
+}
+
+/// [`optimize`] on every file, as many at once as there are cores.
+fn optimize_all(ctx: &Ctx, files: &[PathBuf]) -> Result<()> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers.min(files.len()))
+            .map(|_| {
+                scope.spawn(|| -> Result<()> {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(file) = files.get(i) else {
+                            return Ok(());
+                        };
+                        optimize(ctx, file)?;
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().try_for_each(|h| {
+            h.join()
+                .map_err(|_| anyhow::anyhow!("a wasm-opt worker panicked"))?
+        })
+    })
+}
+
+/// `wasm-opt -Oz` in place (as trunk runs it for `data-wasm-opt="z"`).
+fn optimize(ctx: &Ctx, file: &Path) -> Result<()> {
+    let out = file.with_extension("opt.wasm");
+    let mut cmd = ctx.cmd("wasm-opt");
+    cmd.arg("-Oz").arg(file).arg("-o").arg(&out);
+    run(&mut cmd)?;
+    std::fs::rename(&out, file)?;
+    Ok(())
+}
+
+/// Copies the pipeline's files into `dist` under hashed names and rewrites
+/// the references between them.
+///
+/// The main JS and the link module import each other, so their names cannot
+/// each hash their own bytes; every file gets one hash of the whole build
+/// instead (taken before renaming): any change renames them all, and a name
+/// never stands for two contents.
+fn publish(staging: &Path, chunks: &[PathBuf], dist: &Path) -> Result<Output> {
+    let main_js = format!("{APP}.js");
+    let main_wasm = format!("{APP}_bg.wasm");
+    let mut files: Vec<String> = vec![main_js.clone(), main_wasm.clone(), LINK_MODULE.to_owned()];
+    for chunk in chunks {
+        let name = chunk
+            .file_name()
+            .and_then(|n| n.to_str())
+            .context("a chunk without a UTF-8 file name")?;
+        files.push(name.to_owned());
+    }
+    files.sort();
+    files.dedup();
+
+    let mut hash = crate::pwa::Fnv64::new();
+    let mut contents = Vec::new();
+    for name in &files {
+        let bytes = std::fs::read(staging.join(name)).with_context(|| format!("reading {name}"))?;
+        hash.write(name.as_bytes());
+        hash.write(b"\0");
+        hash.write(&bytes);
+        contents.push(bytes);
+    }
+    let hash = format!("{:016x}", hash.finish());
+    let hashed = |name: &str| -> String {
+        // `anyuan_bg.wasm` → `anyuan-<hash>_bg.wasm` (trunk's shape, which the
+        // server recognises as content-hashed); others `<stem>-<hash>.<ext>`.
+        let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+        match stem.strip_suffix("_bg") {
+            Some(base) => format!("{base}-{hash}_bg.{ext}"),
+            None => format!("{stem}-{hash}.{ext}"),
+        }
+    };
+
+    for (name, bytes) in files.iter().zip(contents) {
+        let bytes = if name.ends_with(".js") {
+            let text = String::from_utf8(bytes).with_context(|| format!("{name} is not UTF-8"))?;
+            relink(&text, &files, &hashed).into_bytes()
+        } else {
+            bytes
+        };
+        std::fs::write(dist.join(hashed(name)), bytes)?;
+    }
+
+    let out = Output {
+        main_js: hashed(&main_js),
+        main_wasm: hashed(&main_wasm),
+        link_js: hashed(LINK_MODULE),
+        chunks: chunks
+            .iter()
+            .filter_map(|c| c.file_name().and_then(|n| n.to_str()).map(hashed))
+            .collect(),
+    };
+    let main = std::fs::read_to_string(dist.join(&out.main_js))?;
+    ensure!(
+        main.contains(&out.link_js),
+        "{} does not import the loader {} (did wasm-bindgen keep the split imports?)",
+        out.main_js,
+        out.link_js
+    );
+    Ok(out)
+}
+
+/// `text` (a JS file) with every import or fetch of one of `files` renamed
+/// by `hashed`. Only `from "./f"` and `new URL("./f"` change: the keys of the
+/// wasm's import object keep the names the module was linked with.
+fn relink(text: &str, files: &[String], hashed: &dyn Fn(&str) -> String) -> String {
+    let mut text = text.to_owned();
+    for file in files {
+        for (before, after) in [("from \"./", "\""), ("new URL(\"./", "\"")] {
+            text = text.replace(
+                &format!("{before}{file}{after}"),
+                &format!("{before}{}{after}", hashed(file)),
+            );
+        }
+    }
+    text
+}
+
+/// Marks where the start script goes in index.html.
+const START_MARK: &str = "<!-- anyuan:start -->";
+
+/// Replaces index.html's start marker with the preloads and the module
+/// script that start the app.
+fn inject_start_script(index: &Path, out: &Output) -> Result<()> {
+    let html =
+        std::fs::read_to_string(index).with_context(|| format!("reading {}", index.display()))?;
+    if !html.contains(START_MARK) {
+        bail!(
+            "{} has no {START_MARK} marker for the start script",
+            index.display()
+        );
+    }
+    let Output {
+        main_js,
+        main_wasm,
+        link_js,
+        ..
+    } = out;
+    let script = format!(
+        "<link rel=\"modulepreload\" href=\"/{main_js}\">\n    \
+         <link rel=\"modulepreload\" href=\"/{link_js}\">\n    \
+         <link rel=\"preload\" href=\"/{main_wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n    \
+         <script type=\"module\">import init from \"/{main_js}\"; init({{ module_or_path: \"/{main_wasm}\" }});</script>"
+    );
+    std::fs::write(index, html.replace(START_MARK, &script))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relink_renames_imports_and_fetches_but_not_import_object_keys() {
+        let files = [
+            "__wasm_split.js".to_owned(),
+            "anyuan.js".to_owned(),
+            "chunk_1.wasm".to_owned(),
+        ];
+        let hashed = |f: &str| f.replace('.', "-00ff.");
+        let glue = "import * as import1 from \"./__wasm_split.js\"\n\
+                    imports = { \"./__wasm_split.js\": import1 };";
+        assert_eq!(
+            relink(glue, &files, &hashed),
+            "import * as import1 from \"./__wasm_split-00ff.js\"\n\
+             imports = { \"./__wasm_split.js\": import1 };"
+        );
+        let loader = "import { initSync } from \"./anyuan.js\";\n\
+                      fetch(new URL(\"./chunk_1.wasm\", import.meta.url));";
+        assert_eq!(
+            relink(loader, &files, &hashed),
+            "import { initSync } from \"./anyuan-00ff.js\";\n\
+             fetch(new URL(\"./chunk_1-00ff.wasm\", import.meta.url));"
+        );
+    }
+}
