@@ -67,6 +67,6 @@ pub(crate) fn classes_of(sync: SyncCtx, unit: anyuan_core::UnitId) -> Vec<ClassI
             )
         })
         .collect();
-    rows.sort_by(|a, b| (&a.0, &a.1.name).cmp(&(&b.0, &b.1.name)));
+    anyuan_core::order::sort_by(&mut rows, |a, b| (&a.0, &a.1.name).cmp(&(&b.0, &b.1.name)));
     rows.into_iter().map(|(_, c)| c).collect()
 }

@@ -207,7 +207,7 @@ impl Store {
                 Op::Put(t, ..) | Op::Delete(t, _) | Op::Clear(t) => t.name(),
             })
             .collect();
-        names.sort_unstable();
+        anyuan_core::order::sort(&mut names);
         names.dedup();
         let tx = self
             .db

@@ -73,7 +73,7 @@ fn unit_choices(sync: SyncCtx) -> Vec<(UnitId, String)> {
         .into_iter()
         .map(|r| (UnitId(r.id.0), form::input_from_value(r.get("name"))))
         .collect();
-    units.sort_by(|a, b| a.1.cmp(&b.1));
+    anyuan_core::order::sort_by(&mut units, |a, b| a.1.cmp(&b.1));
     units
 }
 

@@ -25,7 +25,7 @@ fn class_rows(records: Vec<Record>) -> Vec<Record> {
             form::input_from_value(r.get("name")),
         )
     };
-    rows.sort_by_key(key);
+    anyuan_core::order::sort_by_key(&mut rows, key);
     rows
 }
 

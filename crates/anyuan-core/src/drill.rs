@@ -719,8 +719,9 @@ pub fn timing(kind: Option<DrillKind>, participating: &[RecordId], entries: &[En
             recorded_twice: list.len() > 1,
         });
     }
-    t.arrivals
-        .sort_by_key(|a| (a.seconds.unwrap_or(i64::MAX), a.class_name.clone()));
+    crate::order::sort_by_key(&mut t.arrivals, |a| {
+        (a.seconds.unwrap_or(i64::MAX), a.class_name.clone())
+    });
     for a in &t.arrivals {
         t.present += a.present.unwrap_or(0);
         t.expected += a.expected.unwrap_or(0);
@@ -1035,7 +1036,7 @@ pub fn reminders(drills: &[Drill], rows: &[Compliance], now: NaiveDateTime) -> V
         .filter_map(|d| d.scheduled.map(|s| (s, d.id)))
         .filter(|(s, _)| *s <= week)
         .collect();
-    planned.sort();
+    crate::order::sort(&mut planned);
     out.extend(
         planned
             .iter()
@@ -1101,7 +1102,7 @@ pub fn list_report(input: &ReportInput<'_>) -> Result<Table, ReportError> {
         .of_kind(Kind::Drill)
         .filter_map(|r| Drill::from_record(r).map(|d| (d, r)))
         .collect();
-    drills.sort_by_key(|(d, _)| (d.scheduled, d.id));
+    crate::order::sort_by_key(&mut drills, |(d, _)| (d.scheduled, d.id));
     let mut columns: Vec<Column> = ["drill_kind", "status", "scheduled", "place", "coordinator"]
         .iter()
         .map(|f| Column::of_field(Kind::Drill, f))
@@ -1249,7 +1250,7 @@ pub fn record_report(input: &ReportInput<'_>) -> Result<Table, ReportError> {
         .iter()
         .filter(|c| c.kind == Kind::DrillFix)
         .collect();
-    fixes.sort_by_key(|c| c.id);
+    crate::order::sort_by_key(&mut fixes, |c| c.id);
     for f in fixes {
         let text = |k: &str| crate::form::input_from_value(f.get(k));
         let done = f.get("done") == Some(&Value::Bool(true));

@@ -584,7 +584,7 @@ pub fn report(name: &str) -> Option<&'static ReportSpec> {
 fn class_list(input: &ReportInput<'_>) -> Result<Table, ReportError> {
     let mut classes: Vec<&Record> = input.of_kind(Kind::Class).collect();
     let text = |r: &Record, f: &str| r.get(f).and_then(Value::as_str).unwrap_or("").to_owned();
-    classes.sort_by_cached_key(|r| {
+    crate::order::sort_by_cached_key(&mut classes, |r| {
         (
             grade_key(&text(r, "grade")),
             natural_key(&text(r, "name")),

@@ -558,7 +558,9 @@ impl LessonData {
             }
         }
         let mut out: Vec<&PlanEntry> = by_theme.into_values().collect();
-        out.sort_by(|a, b| theme_rank(&a.theme).cmp(&theme_rank(&b.theme)));
+        crate::order::sort_by(&mut out, |a, b| {
+            theme_rank(&a.theme).cmp(&theme_rank(&b.theme))
+        });
         out
     }
 
@@ -569,7 +571,7 @@ impl LessonData {
             .iter()
             .filter(|l| l.class == class && l.term() == term)
             .collect();
-        out.sort_by_key(|l| (l.date, l.id));
+        crate::order::sort_by_key(&mut out, |l| (l.date, l.id));
         out
     }
 
@@ -824,7 +826,9 @@ pub fn class_four(data: &LessonData, class: RecordId, term: Term) -> ClassFour {
             no_material.push(l.id);
         }
     }
-    themes[planned_count..].sort_by(|a, b| theme_rank(&a.theme).cmp(&theme_rank(&b.theme)));
+    crate::order::sort_by(&mut themes[planned_count..], |a, b| {
+        theme_rank(&a.theme).cmp(&theme_rank(&b.theme))
+    });
 
     let mut missing = Vec::new();
     if planned_count == 0 {
@@ -957,7 +961,7 @@ impl SchoolFour {
 /// grade and name.
 pub fn school_four(data: &LessonData, unit: UnitId, term: Term) -> SchoolFour {
     let mut classes: Vec<&ClassInfo> = data.classes.values().filter(|c| c.unit == unit).collect();
-    classes.sort_by_cached_key(|c| class_order(&c.grade, &c.name, c.id));
+    crate::order::sort_by_cached_key(&mut classes, |c| class_order(&c.grade, &c.name, c.id));
     SchoolFour {
         unit,
         term,
@@ -971,7 +975,7 @@ pub fn school_four(data: &LessonData, unit: UnitId, term: Term) -> SchoolFour {
 /// Sorts classes by gaps: most things missing first, then most hours due,
 /// then grade and name.
 pub fn sort_by_gaps(classes: &mut [ClassFour]) {
-    classes.sort_by(|a, b| {
+    crate::order::sort_by(classes, |a, b| {
         (b.gaps(), b.hours_due())
             .cmp(&(a.gaps(), a.hours_due()))
             .then_with(|| {
@@ -1006,7 +1010,7 @@ pub fn my_classes(data: &LessonData, me: Uuid, term: Term) -> Vec<&ClassInfo> {
         }
     }
     let mut out: Vec<&ClassInfo> = ids.iter().filter_map(|id| data.classes.get(id)).collect();
-    out.sort_by_cached_key(|c| class_order(&c.grade, &c.name, c.id));
+    crate::order::sort_by_cached_key(&mut out, |c| class_order(&c.grade, &c.name, c.id));
     out
 }
 
@@ -1017,7 +1021,7 @@ pub fn my_lessons(data: &LessonData, me: Uuid, term: Term) -> Vec<&Lesson> {
         .iter()
         .filter(|l| l.term() == term && l.by(me))
         .collect();
-    out.sort_by_key(|l| std::cmp::Reverse((l.date, l.id)));
+    crate::order::sort_by_key(&mut out, |l| std::cmp::Reverse((l.date, l.id)));
     out
 }
 

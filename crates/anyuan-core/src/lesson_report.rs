@@ -51,7 +51,7 @@ pub fn lessons_report(input: &ReportInput<'_>) -> Result<Table, ReportError> {
         .iter()
         .filter(|l| input.params.term.is_none_or(|t| l.term() == t))
         .collect();
-    lessons.sort_by_key(|l| (l.date, l.id));
+    crate::order::sort_by_key(&mut lessons, |l| (l.date, l.id));
     for l in lessons {
         let class = data.classes.get(&l.class);
         table.rows.push(vec![

@@ -22,6 +22,7 @@ pub mod kind;
 pub mod lang;
 pub mod lesson;
 pub mod lesson_report;
+pub mod order;
 pub mod record;
 pub mod sync;
 pub mod term;

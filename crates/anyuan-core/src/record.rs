@@ -341,7 +341,7 @@ mod tests {
             let mut m = seq[0].clone();
             for w in &seq[1..] { m.merge(w); }
             let mut stamps: Vec<Hlc> = writes.keys().copied().collect();
-            stamps.sort();
+            crate::order::sort(&mut stamps);
             let top = stamps.pop().unwrap();
             prop_assert_eq!(m.stamp, top);
             prop_assert_eq!(m.runner_up, stamps.last().copied());

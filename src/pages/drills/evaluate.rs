@@ -115,7 +115,7 @@ pub(crate) fn Fixes(drill: RecordId, unit: UnitId) -> impl IntoView {
                     )
                 })
                 .collect();
-        rows.sort();
+        anyuan_core::order::sort(&mut rows);
         rows
     });
     let adding = RwSignal::new(false);

@@ -88,7 +88,7 @@ pub fn DrillList() -> impl IntoView {
                 .cloned()
                 .collect()
         });
-        rows.sort_by_key(|d| std::cmp::Reverse(d.scheduled));
+        anyuan_core::order::sort_by_key(&mut rows, |d| std::cmp::Reverse(d.scheduled));
         rows
     });
     let upcoming = Memo::new(move |_| {
@@ -103,7 +103,7 @@ pub fn DrillList() -> impl IntoView {
                 .cloned()
                 .collect()
         });
-        rows.sort_by_key(|d| d.scheduled);
+        anyuan_core::order::sort_by_key(&mut rows, |d| d.scheduled);
         rows
     });
     let editing = RwSignal::new(false);

@@ -61,7 +61,9 @@ pub fn LessonEdit() -> impl IntoView {
     // school's class is refused by the server anyway.
     let mut classes = classes_of(sync, unit);
     // 初一 < 初二 < 初三, 三(2)班 < 三(10)班.
-    classes.sort_by(|a, b| anyuan_core::export::natural_cmp(&a.name, &b.name));
+    anyuan_core::order::sort_by(&mut classes, |a, b| {
+        anyuan_core::export::natural_cmp(&a.name, &b.name)
+    });
     let data = lesson_data(sync);
     let today = clock::local_now().date();
     let term = Term::of(today);

@@ -89,7 +89,7 @@ pub fn LessonList() -> impl IntoView {
                     .cloned()
                     .collect(),
             };
-            rows.sort_by_key(|l| std::cmp::Reverse((l.date, l.id)));
+            anyuan_core::order::sort_by_key(&mut rows, |l| std::cmp::Reverse((l.date, l.id)));
             rows
         })
     });

@@ -52,7 +52,9 @@ pub fn LessonPlan() -> impl IntoView {
     let unit = user.unit_id;
     let mut classes = classes_of(sync, unit);
     // 初一 < 初二 < 初三, 三(2)班 < 三(10)班.
-    classes.sort_by(|a, b| anyuan_core::export::natural_cmp(&a.name, &b.name));
+    anyuan_core::order::sort_by(&mut classes, |a, b| {
+        anyuan_core::export::natural_cmp(&a.name, &b.name)
+    });
     let from_query = use_query_map()
         .with_untracked(|q| q.get("class"))
         .and_then(|s| Uuid::parse_str(&s).ok())
@@ -111,7 +113,7 @@ pub fn LessonPlan() -> impl IntoView {
             }
         }
         let mut v: Vec<(Uuid, String)> = out.into_iter().collect();
-        v.sort_by(|a, b| a.1.cmp(&b.1));
+        anyuan_core::order::sort_by(&mut v, |a, b| a.1.cmp(&b.1));
         v
     });
 

@@ -409,7 +409,7 @@ mod tests {
         fn pull(&self, actor: &Actor, req: &PullRequestV1) -> PullResponseV1 {
             let mut rows: Vec<(u64, &Record)> =
                 self.records.values().map(|s| (s.seq, &s.record)).collect();
-            rows.sort_by_key(|(s, _)| *s);
+            crate::order::sort_by_key(&mut rows, |(s, _)| *s);
             pull_page(actor, req, rows, NOW)
         }
     }
