@@ -120,6 +120,14 @@ impl FieldVersion {
     }
 }
 
+/// The earlier of two known times; an unknown one (`None`) loses.
+fn earliest(a: Option<u64>, b: Option<u64>) -> Option<u64> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
 /// A synced record: identity (immutable once created) and a map of fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
@@ -133,6 +141,11 @@ pub struct Record {
     pub parent: Option<RecordId>,
     /// The merged fields.
     pub fields: BTreeMap<String, FieldVersion>,
+    /// The server's wall clock (ms since the Unix epoch) when it accepted
+    /// the record's first change; set by the server only, `None` until a
+    /// pull brings it (and for records created before servers kept it).
+    /// Merging keeps the earliest, so it is a join like the fields.
+    pub received_ms: Option<u64>,
 }
 
 impl Record {
@@ -144,6 +157,7 @@ impl Record {
             unit,
             parent,
             fields: BTreeMap::new(),
+            received_ms: None,
         }
     }
 
@@ -164,6 +178,7 @@ impl Record {
                 }
             }
         }
+        self.received_ms = earliest(self.received_ms, other.received_ms);
     }
 
     /// Merges single writes `(field, value, seen)` made with one stamp.
@@ -347,6 +362,27 @@ mod tests {
             prop_assert_eq!(m.runner_up, stamps.last().copied());
             prop_assert_eq!(m.seen, writes[&top]);
             prop_assert_eq!(m.is_concurrent(), stamps.last().is_some_and(|r| writes[&top] < Some(*r)));
+        }
+
+        /// The received time merges as a join too: the earliest known one.
+        #[test]
+        fn received_time_merge_is_a_join(
+            a in proptest::option::of(0u64..5),
+            b in proptest::option::of(0u64..5),
+            c in proptest::option::of(0u64..5),
+        ) {
+            let rec = |ms: Option<u64>| {
+                let mut r = Record::new(RecordId(Uuid::from_u128(1)), Kind::Class, UnitId(Uuid::from_u128(2)), None);
+                r.received_ms = ms;
+                r
+            };
+            let m = |x: &Record, y: &Record| { let mut x = x.clone(); x.merge(y); x };
+            let (a, b, c) = (rec(a), rec(b), rec(c));
+            prop_assert_eq!(m(&a, &b), m(&b, &a));
+            prop_assert_eq!(m(&m(&a, &b), &c), m(&a, &m(&b, &c)));
+            prop_assert_eq!(m(&a, &a), a.clone());
+            let known = [a.received_ms, b.received_ms].into_iter().flatten().min();
+            prop_assert_eq!(m(&a, &b).received_ms, known);
         }
     }
 }

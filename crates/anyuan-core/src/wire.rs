@@ -7,7 +7,7 @@
 //! |---|---|
 //! | [`ChangeV1`] | `{"id", "rec", "kind", "unit", "parent"?, "at", "f": {name: FieldWriteV1}}` |
 //! | [`FieldWriteV1`] | `{"v": value, "seen"?: stamp}` |
-//! | [`RecordV1`] | `{"id", "kind", "unit", "parent"?, "f": {name: FieldV1}}` |
+//! | [`RecordV1`] | `{"id", "kind", "unit", "parent"?, "f": {name: FieldV1}, "rcv"?: ms}` (`rcv` = when the server accepted the record's first change) |
 //! | [`FieldV1`] | `{"v": value, "at": stamp, "seen"?: stamp, "beat"?: stamp}` (`beat` = runner-up) |
 //! | [`PushResultV1`] | `{"r": "accepted"\|"duplicate", "change", "at", "seq"}` or `{"r": "refused", "change", "reason"}` |
 //! | [`Cursor`] | a decimal string, e.g. `"1042"` |
@@ -343,6 +343,12 @@ pub struct RecordV1 {
     /// Its fields.
     #[serde(rename = "f")]
     pub fields: BTreeMap<String, FieldV1>,
+    /// The server's wall clock (ms since the Unix epoch) when it accepted
+    /// the record's first change (see [`Record::received_ms`]). Only the
+    /// server sets it; absent on records older than the field and on
+    /// records the device has not had back from a pull.
+    #[serde(default, rename = "rcv", skip_serializing_if = "Option::is_none")]
+    pub received_ms: Option<u64>,
 }
 
 /// Why a wire record is not a valid [`Record`].
@@ -357,6 +363,9 @@ pub enum WireError {
     /// A stamp's milliseconds exceed 15 digits.
     #[error("field {0:?}: stamp out of range")]
     StampOutOfRange(String),
+    /// The received time exceeds 15 digits of milliseconds.
+    #[error("received time out of range")]
+    ReceivedOutOfRange,
 }
 
 impl From<&Record> for RecordV1 {
@@ -379,6 +388,7 @@ impl From<&Record> for RecordV1 {
                     (k.clone(), v)
                 })
                 .collect(),
+            received_ms: r.received_ms,
         }
     }
 }
@@ -393,6 +403,9 @@ impl TryFrom<RecordV1> for Record {
     type Error = WireError;
 
     fn try_from(r: RecordV1) -> Result<Record, WireError> {
+        if r.received_ms.is_some_and(|ms| ms > MAX_MS) {
+            return Err(WireError::ReceivedOutOfRange);
+        }
         let mut fields = BTreeMap::new();
         for (k, f) in r.fields {
             if !is_field_name(&k) {
@@ -418,6 +431,7 @@ impl TryFrom<RecordV1> for Record {
             unit: r.unit,
             parent: r.parent,
             fields,
+            received_ms: r.received_ms,
         })
     }
 }
@@ -526,6 +540,32 @@ mod tests {
         assert!(serde_json::from_value::<Record>(bad).is_err());
         let mut bad = j;
         bad["f"]["Name!"] = bad["f"]["name"].clone();
+        assert!(serde_json::from_value::<Record>(bad).is_err());
+    }
+
+    #[test]
+    fn the_received_time_is_optional_and_backward_compatible() {
+        let mut r = Record::new(
+            RecordId(Uuid::from_u128(2)),
+            Kind::Class,
+            UnitId(Uuid::from_u128(3)),
+            None,
+        );
+        r.apply(h(5, 1), [(&"name".to_owned(), &json!("a"), None)]);
+        // Absent: omitted, and JSON without it (an older server) parses.
+        let j = serde_json::to_value(&r).unwrap();
+        assert!(j.get("rcv").is_none(), "{j}");
+        assert_eq!(
+            serde_json::from_value::<Record>(j).unwrap().received_ms,
+            None
+        );
+        // Present: a number of milliseconds that survives the round trip.
+        r.received_ms = Some(1_700_000_123_456);
+        let j = serde_json::to_value(&r).unwrap();
+        assert_eq!(j["rcv"], json!(1_700_000_123_456u64));
+        assert_eq!(serde_json::from_value::<Record>(j.clone()).unwrap(), r);
+        let mut bad = j;
+        bad["rcv"] = json!(MAX_MS + 1);
         assert!(serde_json::from_value::<Record>(bad).is_err());
     }
 

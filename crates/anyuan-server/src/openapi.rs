@@ -142,7 +142,8 @@ fn schemas() -> Value {
         "FieldV1": { "type": "object", "required": ["v", "at"], "properties": { "v": {}, "at": schema("Stamp"), "seen": schema("Stamp"), "beat": schema("Stamp") } },
         "RecordV1": { "type": "object", "required": ["id", "kind", "unit", "f"], "properties": {
             "id": schema("Uuid"), "kind": schema("Kind"), "unit": schema("Uuid"), "parent": schema("Uuid"),
-            "f": { "type": "object", "additionalProperties": schema("FieldV1") } } }
+            "f": { "type": "object", "additionalProperties": schema("FieldV1") },
+            "rcv": { "type": "integer", "description": "The server's wall clock (ms since the Unix epoch) when it accepted the record's first change" } } }
     });
     all.extend(part.as_object().cloned().unwrap_or_default());
     let part = json!({

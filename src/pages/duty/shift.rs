@@ -249,7 +249,7 @@ fn ShiftLog(shift: RecordId, data: Memo<duty::DutyData>) -> impl IntoView {
     move || {
         let l = lang();
         let t = t();
-        let rows: Vec<(String, String, &'static str, String)> = data.with(|d| {
+        let rows: Vec<LogRow> = data.with(|d| {
             shift_log(shift, d)
                 .into_iter()
                 .map(|e| log_row(&e, l, t))
@@ -261,11 +261,15 @@ fn ShiftLog(shift: RecordId, data: Memo<duty::DutyData>) -> impl IntoView {
         }
         view! {
             <ul class="plain-list" data-testid="duty-log">
-                {rows.into_iter().map(|(when, what, class, body)| view! {
+                {rows.into_iter().map(|r| view! {
                     <li data-testid="duty-log-entry">
-                        <span class="muted">{when}</span>" "
-                        <span class=class>{what}</span>" "
-                        <span>{body}</span>
+                        <span class="muted">{r.when}</span>" "
+                        <span class=r.class>{r.what}</span>" "
+                        <span>{r.body}</span>
+                        {r.received.map(|(text, known)| view! {
+                            " "<span class=if known { "muted" } else { "badge badge-warn" }
+                                data-testid=if known { "duty-log-received" } else { "duty-log-not-received" }>{text}</span>
+                        })}
                     </li>
                 }).collect_view()}
             </ul>
@@ -274,12 +278,24 @@ fn ShiftLog(shift: RecordId, data: Memo<duty::DutyData>) -> impl IntoView {
     }
 }
 
-/// One log line: time, what (with its badge class), details.
-fn log_row(
-    e: &LogEntry<'_>,
-    lang: Lang,
-    t: &'static crate::i18n::duty::DutyStrings,
-) -> (String, String, &'static str, String) {
+/// One line of a shift's log.
+struct LogRow {
+    /// The entry's time (a check's is the device's).
+    when: String,
+    /// What it is.
+    what: String,
+    /// The badge class of `what`.
+    class: &'static str,
+    /// The details.
+    body: String,
+    /// For a check: when the server received it, or that it has not yet
+    /// (then `false`).
+    received: Option<(String, bool)>,
+}
+
+/// One log line: time, what (with its badge class), details, and for a
+/// check the server's time next to the device's.
+fn log_row(e: &LogEntry<'_>, lang: Lang, t: &'static crate::i18n::duty::DutyStrings) -> LogRow {
     let when = e
         .at()
         .map(|a| timefmt::date_time(lang, a))
@@ -291,16 +307,24 @@ fn log_row(
                 CheckAction::CheckIn => t.checked_in,
                 CheckAction::CheckOut => t.checked_out,
             };
-            let received = c
-                .received
-                .map(|r| format!(" ({})", timefmt::date_time(lang, r)))
-                .unwrap_or_default();
-            (
+            let received = match c.received_ms.and_then(|ms| i64::try_from(ms).ok()) {
+                Some(ms) => (
+                    format!(
+                        "{}{}",
+                        t.server_received,
+                        timefmt::date_time(lang, clock::local_at(ms))
+                    ),
+                    true,
+                ),
+                None => (t.not_received_yet.to_owned(), false),
+            };
+            LogRow {
                 when,
-                word.to_owned(),
-                "badge badge-ok",
-                format!("{}{received}{}", t.device_time, by(&c.by)),
-            )
+                what: word.to_owned(),
+                class: "badge badge-ok",
+                body: format!("{}{}", t.device_time, by(&c.by)),
+                received: Some(received),
+            }
         }
         LogEntry::Patrol(p) => {
             let (word, class) = if p.problem {
@@ -313,12 +337,13 @@ fn log_row(
                 .as_deref()
                 .map(|n| format!(" · {n}"))
                 .unwrap_or_default();
-            (
+            LogRow {
                 when,
-                format!("{} · {word}", t.patrol),
+                what: format!("{} · {word}", t.patrol),
                 class,
-                format!("{}{note}{}", p.area, by(&p.by)),
-            )
+                body: format!("{}{note}{}", p.area, by(&p.by)),
+                received: None,
+            }
         }
         LogEntry::Incident(i) => {
             let mut body = format!(
@@ -333,19 +358,26 @@ fn log_row(
                 body.push_str(&format!(" · {}{r}", t.reported_to));
             }
             body.push_str(&by(&i.by));
-            (when, t.incident.to_owned(), "badge badge-bad", body)
+            LogRow {
+                when,
+                what: t.incident.to_owned(),
+                class: "badge badge-bad",
+                body,
+                received: None,
+            }
         }
         LogEntry::Handover(h) => {
             let to =
                 h.to.as_deref()
                     .map(|n| format!(" · {}{n}", t.handover_to))
                     .unwrap_or_default();
-            (
+            LogRow {
                 when,
-                t.handover.to_owned(),
-                "badge",
-                format!("{}{to}{}", h.note, by(&h.by)),
-            )
+                what: t.handover.to_owned(),
+                class: "badge",
+                body: format!("{}{to}{}", h.note, by(&h.by)),
+                received: None,
+            }
         }
     }
 }

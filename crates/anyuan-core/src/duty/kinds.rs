@@ -107,7 +107,7 @@ pub static DUTY_COVERAGE: KindSpec = KindSpec {
 };
 
 /// A check-in or check-out (签到/签退): a child of the shift. `at` is the
-/// device's time; the server's receipt time is the history's `server_ms`.
+/// device's time; the server's receipt time is the record's `received_ms`.
 pub static DUTY_CHECK: KindSpec = KindSpec {
     name: "duty_check",
     zh: "签到签退",

@@ -20,9 +20,10 @@
 //! * **Shift log.** Check-ins and check-outs, patrols, incidents and
 //!   handover notes are each their own record, a child of the shift, so two
 //!   devices appending at once never touch the same record. A check's `at`
-//!   is the device's time; the time the server received it is the history's
-//!   `server_ms` of the record's first change, which the caller may put in
-//!   [`Check::received`]. A shift not checked into [`CHECK_IN_GRACE_MIN`]
+//!   is the device's time; [`Check::received_ms`] is the server's time when
+//!   it accepted the check (the record's `received_ms`, which pulls bring),
+//!   so a wrong phone clock shows next to the server's. A shift not checked
+//!   into [`CHECK_IN_GRACE_MIN`]
 //!   minutes after its start is a [`LiveGap`].
 //! * **Weather alerts.** A `weather_alert` belongs to the unit that set it:
 //!   the district's alerts apply to every unit, a school's only to itself

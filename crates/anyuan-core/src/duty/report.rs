@@ -1,6 +1,7 @@
 //! The duty exports: the roster (排班表) and the shift logs (值班日志), for
 //! [`REPORTS`](crate::export::REPORTS).
 
+use crate::drill::district_time;
 use crate::export::{Cell, Column, ReportError, ReportInput, Table};
 use crate::kind::Kind;
 use crate::lang::Lang;
@@ -37,7 +38,10 @@ pub fn roster_report(input: &ReportInput<'_>) -> Result<Table, ReportError> {
 
 /// 值班日志: one row per log entry (check-ins and -outs, patrols, incidents,
 /// handovers), by shift then time: the shift's start, role and person, the
-/// entry's time, type, details and who logged it.
+/// entry's time, type, details and who logged it, and for check-ins and
+/// -outs the time the server received them (in the district's time, like
+/// every time the server writes, since the device's time zone is unknown
+/// there).
 pub fn log_report(input: &ReportInput<'_>) -> Result<Table, ReportError> {
     let data = DutyData::from_records(input.records);
     let lang = input.lang;
@@ -52,6 +56,7 @@ pub fn log_report(input: &ReportInput<'_>) -> Result<Table, ReportError> {
             Column::new("记录类型", "Entry"),
             Column::new("内容", "Details"),
             Column::new("记录人", "Logged by"),
+            Column::new("服务器接收时间", "Received by server"),
         ],
     );
     let mut shifts: Vec<_> = data.shifts.iter().collect();
@@ -61,6 +66,13 @@ pub fn log_report(input: &ReportInput<'_>) -> Result<Table, ReportError> {
     for s in shifts {
         for e in shift_log(s.id, &data) {
             let (what, details, by) = entry_cells(&e, lang);
+            let received = match e {
+                LogEntry::Check(c) => c
+                    .received_ms
+                    .and_then(|ms| i64::try_from(ms).ok())
+                    .and_then(district_time),
+                _ => None,
+            };
             table.rows.push(vec![
                 Cell::DateTime(s.start),
                 Cell::text(s.role.label(lang)),
@@ -69,6 +81,7 @@ pub fn log_report(input: &ReportInput<'_>) -> Result<Table, ReportError> {
                 Cell::text(what),
                 Cell::text(details),
                 by.map_or(Cell::Empty, Cell::text),
+                received.map_or(Cell::Empty, Cell::DateTime),
             ]);
         }
     }

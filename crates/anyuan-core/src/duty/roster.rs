@@ -499,8 +499,9 @@ pub struct Check {
     pub action: CheckAction,
     /// The device's time.
     pub at: NaiveDateTime,
-    /// When the server received it (from the history; `None` until known).
-    pub received: Option<NaiveDateTime>,
+    /// When the server received it: its wall clock in ms since the Unix
+    /// epoch ([`Record::received_ms`]); `None` until a pull brings it.
+    pub received_ms: Option<u64>,
     /// Who tapped.
     pub by: Option<String>,
 }
@@ -520,7 +521,7 @@ impl Check {
                 _ => return None,
             },
             at: date_time(r, "at")?,
-            received: None,
+            received_ms: r.received_ms,
             by: text(r, "by"),
         })
     }

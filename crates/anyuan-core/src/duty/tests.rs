@@ -576,9 +576,25 @@ fn check(n: u128, shift: u128, action: CheckAction, t: NaiveDateTime) -> Check {
         shift: id(shift),
         action,
         at: t,
-        received: None,
+        received_ms: None,
         by: None,
     }
+}
+
+#[test]
+fn a_check_carries_the_servers_received_time_once_pulled() {
+    let mut r = rec(
+        3,
+        Kind::DutyCheck,
+        SCHOOL,
+        Some(1),
+        json!({"action": "check_in", "at": "2026-07-01T08:02"}),
+    );
+    assert_eq!(Check::from_record(&r).unwrap().received_ms, None);
+    r.received_ms = Some(1_782_864_000_000);
+    let c = Check::from_record(&r).unwrap();
+    assert_eq!(c.received_ms, Some(1_782_864_000_000));
+    assert_eq!(c.at, at(1, 8, 2), "the device's time stays as it was");
 }
 
 #[test]
@@ -994,13 +1010,17 @@ fn roster_and_log_exports_have_chinese_headers_and_one_row_per_entry() {
             json!({"person": "李四", "role": "leader",
             "start": "2026-07-01T07:00", "end": "2026-07-01T19:00"}),
         ),
-        rec(
-            3,
-            Kind::DutyCheck,
-            SCHOOL,
-            Some(1),
-            json!({"action": "check_in", "at": "2026-07-01T08:02", "by": "张三"}),
-        ),
+        {
+            let mut r = rec(
+                3,
+                Kind::DutyCheck,
+                SCHOOL,
+                Some(1),
+                json!({"action": "check_in", "at": "2026-07-01T08:02", "by": "张三"}),
+            );
+            r.received_ms = Some(at(1, 0, 3).and_utc().timestamp_millis() as u64);
+            r
+        },
         rec(
             4,
             Kind::DutyPatrol,
@@ -1046,7 +1066,13 @@ fn roster_and_log_exports_have_chinese_headers_and_one_row_per_entry() {
         .run(&records, ReportParams::default(), Lang::Zh)
         .unwrap();
     assert_eq!(log.headers(Lang::Zh)[4], "记录类型");
+    assert_eq!(log.headers(Lang::Zh)[7], "服务器接收时间");
     assert_eq!(log.rows.len(), 4, "one row per entry: {:?}", log.rows);
+    // The check-in came back from the server at 2026-07-01 00:03 UTC,
+    // 08:03 in the district; the other entries have no such column.
+    assert_eq!(log.rows[0][4], Cell::text("签到"));
+    assert_eq!(log.rows[0][7], Cell::DateTime(at(1, 8, 3)));
+    assert!(log.rows[1..].iter().all(|r| r[7] == Cell::Empty));
     let csv = to_csv(&log, Lang::Zh);
     assert!(csv.contains("东门：有问题；门锁坏"), "{csv}");
     assert!(csv.contains("可疑人员闯入：陌生人；已报告：校长"), "{csv}");

@@ -297,11 +297,19 @@ fn check_values(change: &ChangeV1, existing: Option<&Record>) -> Result<(), Refu
     }
 }
 
+/// Applies a log entry to its record, creating it if new. A new record
+/// takes the entry's `server_ms` as its received time; a record that has
+/// one keeps the earlier (so [`rebuild_records`] may replay the log in any
+/// order); a stored record without one (older than the field) gets none,
+/// since a later change is not the time it was first received.
 fn apply_entry(records: &mut BTreeMap<RecordId, Record>, e: &LogEntry) {
-    records
-        .entry(e.record)
-        .or_insert_with(|| Record::new(e.record, e.kind, e.unit, e.parent))
-        .apply(e.stamp, e.fields.iter().map(|(k, w)| (k, &w.value, w.seen)));
+    let r = records.entry(e.record).or_insert_with(|| {
+        let mut r = Record::new(e.record, e.kind, e.unit, e.parent);
+        r.received_ms = Some(e.server_ms);
+        r
+    });
+    r.received_ms = r.received_ms.map(|ms| ms.min(e.server_ms));
+    r.apply(e.stamp, e.fields.iter().map(|(k, w)| (k, &w.value, w.seen)));
 }
 
 /// Rebuilds every record from the log alone (entries in any order), e.g. to
@@ -682,6 +690,53 @@ mod tests {
             NOW,
         );
         assert_eq!(all.records.len(), 5);
+    }
+
+    #[test]
+    fn a_record_keeps_the_server_time_of_its_first_change_not_the_devices() {
+        // The device claims a time a day earlier than the server's clock.
+        let claimed = NOW - 24 * 3600 * 1000;
+        let first = change(1, 100, Kind::Class, claimed, json!({"name": "a"}));
+        let out = run(&[first], Loaded::default(), admin());
+        let created = out.records_to_write[0].record.clone();
+        assert_eq!(created.received_ms, Some(NOW));
+        // A later change, received later, leaves it as it was.
+        let later = change(2, 100, Kind::Class, NOW, json!({"name": "b"}));
+        let mut clock = Clock::new(SERVER);
+        let out = ingest(
+            NOW + 60_000,
+            &mut clock,
+            &admin(),
+            PHONE,
+            &[later.clone()],
+            Loaded {
+                records: [(created.id, created)].into(),
+                next_seq: 2,
+                ..Loaded::default()
+            },
+        );
+        assert_eq!(out.records_to_write[0].record.received_ms, Some(NOW));
+        assert_eq!(
+            out.records_to_write[0].record.get("name"),
+            Some(&json!("b"))
+        );
+        // A stored record from before the field: a later change is not when
+        // it was first received, so it stays unknown.
+        let mut old = Record::new(RecordId(Uuid::from_u128(100)), Kind::Class, u(10), None);
+        old.apply(
+            Hlc::new(claimed, 0, PHONE),
+            [(&"name".to_owned(), &json!("a"), None)],
+        );
+        let out = run(
+            &[later],
+            Loaded {
+                records: [(old.id, old)].into(),
+                next_seq: 2,
+                ..Loaded::default()
+            },
+            admin(),
+        );
+        assert_eq!(out.records_to_write[0].record.received_ms, None);
     }
 
     #[test]

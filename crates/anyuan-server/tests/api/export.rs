@@ -390,13 +390,20 @@ async fn the_duty_roster_and_log_export_as_xlsx_with_chinese_headers(app: TestAp
             "记录时间",
             "记录类型",
             "内容",
-            "记录人"
+            "记录人",
+            "服务器接收时间"
         ]
         .map(text)
     );
     let kinds: Vec<&Data> = rows[1..].iter().map(|r| &r[4]).collect();
     assert_eq!(kinds, [&text("签到"), &text("巡查")]);
     assert_eq!(rows[2][5], text("东门：正常"));
+    assert!(
+        !matches!(rows[1][7], Data::Empty),
+        "the check-in has the time the server received it: {:?}",
+        rows[1]
+    );
+    assert!(matches!(rows[2][7], Data::Empty), "{:?}", rows[2]);
 }
 
 /// A teacher's lesson for a class of their school, read back from the

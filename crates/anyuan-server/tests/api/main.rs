@@ -30,6 +30,7 @@ mod accounts;
 mod auth;
 mod concurrency;
 mod drills;
+mod duty;
 mod export;
 mod http;
 mod scope;
