@@ -55,7 +55,10 @@ impl Checked {
 }
 
 /// Checks every input of a form for `kind`. `creating` also requires the
-/// kind's required fields that the form left out.
+/// kind's required fields that the form left out. Rules across fields (an
+/// end after its start: [`crate::duty::form_problems`]) apply to forms
+/// only, not on the server: two offline edits of a start and an end may
+/// cross, and the merge must never be refused for it.
 pub fn check(kind: Kind, inputs: &BTreeMap<String, String>, creating: bool) -> Checked {
     let mut values = BTreeMap::new();
     let mut problems = BTreeMap::new();
@@ -76,6 +79,9 @@ pub fn check(kind: Kind, inputs: &BTreeMap<String, String>, creating: bool) -> C
         }
         // A new record does not need to store empty optional fields.
         values.retain(|_, v| !v.is_null());
+    }
+    for p in crate::duty::form_problems(kind, &values) {
+        problems.entry(p.field.clone()).or_insert(p);
     }
     Checked { values, problems }
 }

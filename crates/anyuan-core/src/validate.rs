@@ -108,6 +108,9 @@ pub enum ProblemCode {
     BadTerm,
     /// The kind has no such field.
     UnknownField,
+    /// The value does not fit with another field's (e.g. an end before the
+    /// start). Forms only: see [`crate::form::check`].
+    Inconsistent,
 }
 
 /// A problem with one field, with user-facing messages in both languages.

@@ -443,24 +443,126 @@ impl ChecklistTemplate {
     }
 }
 
-/// The checklist for `alert` in `scope`'s unit: the unit's own list for the
-/// alert's type, else the district's, else the built-in one (the newest
-/// record wins if a unit has two), then the alert's extra items.
+/// Whose list a unit uses for an alert type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChecklistSource {
+    /// The unit's own edit (this record).
+    Own(RecordId),
+    /// The district's edit (this record).
+    District(RecordId),
+    /// The built-in list.
+    BuiltIn,
+}
+
+/// The list `scope`'s unit uses for alerts of type `t`, and whose it is: the
+/// unit's own edit, else the district's, else the built-in one (the newest
+/// record wins if a unit has two). For the district itself, its own edit
+/// or the built-in list.
+pub fn unit_checklist(
+    templates: &[ChecklistTemplate],
+    scope: Scope,
+    t: AlertType,
+) -> (Vec<ChecklistItem>, ChecklistSource) {
+    let newest = |unit: UnitId| {
+        templates
+            .iter()
+            .filter(|c| c.unit == unit && c.alert_type == t)
+            .max_by_key(|c| (c.stamp, c.id))
+    };
+    if let Some(own) = newest(scope.unit) {
+        (own.items.clone(), ChecklistSource::Own(own.id))
+    } else if let Some(d) = newest(scope.district) {
+        (d.items.clone(), ChecklistSource::District(d.id))
+    } else {
+        (default_checklist(t), ChecklistSource::BuiltIn)
+    }
+}
+
+/// Every edit `unit` has for alert type `t` (resetting to the district's
+/// or built-in list deletes them all).
+pub fn own_checklists(
+    templates: &[ChecklistTemplate],
+    unit: UnitId,
+    t: AlertType,
+) -> Vec<RecordId> {
+    templates
+        .iter()
+        .filter(|c| c.unit == unit && c.alert_type == t)
+        .map(|c| c.id)
+        .collect()
+}
+
+/// Why an item cannot be added to a checklist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemProblem {
+    /// Nothing typed.
+    Empty,
+    /// Longer than [`MAX_ITEM_CHARS`].
+    TooLong,
+    /// The list has it already.
+    Duplicate,
+}
+
+impl ItemProblem {
+    /// What to tell the user.
+    pub fn message(self, lang: Lang) -> String {
+        match (self, lang) {
+            (ItemProblem::Empty, Lang::Zh) => "请填写检查事项。".to_owned(),
+            (ItemProblem::Empty, Lang::En) => "Type the item first.".to_owned(),
+            (ItemProblem::TooLong, Lang::Zh) => {
+                format!("检查事项最多{MAX_ITEM_CHARS}个字，请缩短。")
+            }
+            (ItemProblem::TooLong, Lang::En) => {
+                format!("An item has at most {MAX_ITEM_CHARS} characters. Please shorten it.")
+            }
+            (ItemProblem::Duplicate, Lang::Zh) => "清单里已有这一项。".to_owned(),
+            (ItemProblem::Duplicate, Lang::En) => "The list has this item already.".to_owned(),
+        }
+    }
+}
+
+/// A unit's own item typed by an admin, checked against `items`: trimmed,
+/// line breaks made spaces, a leading `@` dropped (it marks built-in items
+/// in the stored list), at most [`MAX_ITEM_CHARS`] characters, not on the
+/// list yet (a built-in item's text in either language counts as on it).
+pub fn new_checklist_item(
+    items: &[ChecklistItem],
+    text: &str,
+) -> Result<ChecklistItem, ItemProblem> {
+    let text = text.replace(['\n', '\r'], " ");
+    let text = text.trim().trim_start_matches('@').trim();
+    if text.is_empty() {
+        return Err(ItemProblem::Empty);
+    }
+    if text.chars().count() > MAX_ITEM_CHARS {
+        return Err(ItemProblem::TooLong);
+    }
+    let item = ChecklistItem::custom(text);
+    if items
+        .iter()
+        .any(|i| i.key == item.key || i.zh == item.zh || i.en == item.en)
+    {
+        return Err(ItemProblem::Duplicate);
+    }
+    Ok(item)
+}
+
+/// The built-in items of type `t` that `items` does not have (to add back).
+pub fn missing_builtins(t: AlertType, items: &[ChecklistItem]) -> Vec<ChecklistItem> {
+    default_checklist(t)
+        .into_iter()
+        .filter(|b| !items.iter().any(|i| i.key == b.key))
+        .collect()
+}
+
+/// The checklist for `alert` in `scope`'s unit: [`unit_checklist`] for the
+/// alert's type, then the alert's extra items.
 pub fn checklist_for(
     alert: &WeatherAlert,
     templates: &[ChecklistTemplate],
     scope: Scope,
 ) -> Vec<ChecklistItem> {
-    let newest = |unit: UnitId| {
-        templates
-            .iter()
-            .filter(|t| t.unit == unit && t.alert_type == alert.alert_type)
-            .max_by_key(|t| (t.stamp, t.id))
-    };
-    let mut items = newest(scope.unit)
-        .or_else(|| newest(scope.district))
-        .map(|t| t.items.clone())
-        .unwrap_or_else(|| default_checklist(alert.alert_type));
+    let (mut items, _) = unit_checklist(templates, scope, alert.alert_type);
     for extra in &alert.extra_items {
         if !items.iter().any(|i| i.key == extra.key) {
             items.push(extra.clone());

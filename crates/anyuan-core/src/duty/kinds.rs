@@ -5,9 +5,13 @@
 //! checklists; every staff member writes the log: check-ins, patrols,
 //! incidents, handovers, checklist ticks and status reports.
 
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
 use crate::auth::Role;
 use crate::kind::{Kind, KindSpec};
-use crate::validate::{FieldSpec, Rule};
+use crate::validate::{FieldProblem, FieldSpec, ProblemCode, Rule, field_spec, parse_date_time};
 
 const ADMINS: &[Role] = &[Role::DistrictAdmin, Role::SchoolAdmin];
 const EVERYONE: &[Role] = &[Role::DistrictAdmin, Role::SchoolAdmin, Role::Staff];
@@ -308,3 +312,75 @@ pub static ALERT_REPORT: KindSpec = KindSpec {
         FieldSpec::new("by", "报告人", "Reported by", NAME),
     ],
 };
+
+/// The pairs of date-time fields of a duty kind where the second must be
+/// later than the first.
+fn span_fields(kind: Kind) -> Option<(&'static str, &'static str)> {
+    match kind {
+        Kind::DutyShift => Some(("start", "end")),
+        Kind::DutyCoverage | Kind::WeatherAlert => Some(("from", "until")),
+        _ => None,
+    }
+}
+
+/// The problems of a duty form across its fields (see
+/// [`crate::form::check`], which applies them): an end not after its start,
+/// and a coverage period whose rule asks for nobody. `values` are the
+/// form's values; a field the form does not have, or that is empty or
+/// invalid on its own, is not compared. Forms only: the server accepts
+/// such records (a span that ends before it starts covers nothing).
+pub fn form_problems(kind: Kind, values: &BTreeMap<String, Value>) -> Vec<FieldProblem> {
+    let mut out = Vec::new();
+    let time = |f: &str| match values.get(f) {
+        Some(Value::String(s)) => parse_date_time(s.trim()),
+        _ => None,
+    };
+    if let Some((from, until)) = span_fields(kind)
+        && let (Some(a), Some(b)) = (time(from), time(until))
+        && b <= a
+        && let (Some(fs), Some(us)) = (field_spec(kind, from), field_spec(kind, until))
+    {
+        out.push(FieldProblem {
+            field: until.to_owned(),
+            code: ProblemCode::Inconsistent,
+            zh: format!("{}须晚于{}，请修改。", us.zh, fs.zh),
+            en: format!(
+                "{} must be after {}. Please correct it.",
+                us.en,
+                lower(fs.en)
+            ),
+        });
+    }
+    if kind == Kind::DutyCoverage {
+        let rule = super::CoverageRule::default();
+        // A missing minimum reads as the default rule's.
+        let min = |f: &str, default: u32| match values.get(f) {
+            None | Some(Value::Null) => Some(i64::from(default)),
+            Some(v) => v.as_i64(),
+        };
+        let all_zero = [
+            min("min_leader", rule.leader),
+            min("min_officer", rule.officer),
+            min("min_guard", rule.guard),
+        ]
+        .iter()
+        .all(|n| *n == Some(0));
+        if all_zero {
+            out.push(FieldProblem {
+                field: "min_leader".to_owned(),
+                code: ProblemCode::Inconsistent,
+                zh: "带班领导、值班人员和保安的最少人数不能都为0：至少要求一个角色有人值班。".to_owned(),
+                en: "The minimums for leaders, duty officers and guards cannot all be 0: require at least one role on duty.".to_owned(),
+            });
+        }
+    }
+    out
+}
+
+/// `From` → `from` (labels are capitalised; mid-sentence they are not).
+fn lower(label: &str) -> String {
+    let mut c = label.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
+}

@@ -57,6 +57,7 @@ use crate::record::{Record, RecordId, UnitId};
 use crate::validate::parse_date_time;
 
 pub use alert::*;
+pub use kinds::form_problems;
 pub use report::{log_report, roster_report};
 pub use roster::*;
 

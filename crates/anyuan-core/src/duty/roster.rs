@@ -185,6 +185,20 @@ impl CoverageRule {
     pub fn is_empty(&self) -> bool {
         DutyRole::ALL.iter().all(|&r| self.need(r) == 0)
     }
+
+    /// The rule in words, the roles it asks for only: `带班领导1人、值班人员1人`
+    /// / `1 leader on duty, 1 duty officer`.
+    pub fn describe(&self, lang: Lang) -> String {
+        let parts: Vec<String> = DutyRole::ALL
+            .into_iter()
+            .filter(|&r| self.need(r) > 0)
+            .map(|r| match lang {
+                Lang::Zh => format!("{}{}人", r.label(lang), self.need(r)),
+                Lang::En => format!("{} {}", self.need(r), r.label(lang)),
+            })
+            .collect();
+        parts.join(tr(lang, "、", ", "))
+    }
 }
 
 /// Why a period requires coverage.
@@ -269,6 +283,37 @@ impl CoveragePeriod {
             },
         })
     }
+}
+
+/// The coverage periods to list on the roster of `scope`'s unit: its own
+/// and the district's, those still running at or after the start of the
+/// term `today` is in (this term's and every later one), by start.
+pub fn coverage_to_list(
+    coverage: &[CoveragePeriod],
+    scope: Scope,
+    today: NaiveDate,
+) -> Vec<&CoveragePeriod> {
+    let term_start = day_start(crate::term::Term::of(today).start());
+    let mut out: Vec<&CoveragePeriod> = coverage
+        .iter()
+        .filter(|c| scope.applies(c.unit) && c.until > term_start)
+        .collect();
+    out.sort_by_key(|c| (c.from, c.until, c.id));
+    out
+}
+
+/// The gaps in one coverage period alone, by its own rule (the roster's
+/// gaps combine every period; this tells whether this one is covered).
+pub fn period_gaps(shifts: &[Shift], period: &CoveragePeriod) -> Vec<Gap> {
+    gaps(
+        shifts,
+        &[RequiredPeriod {
+            from: period.from,
+            until: period.until,
+            rule: period.rule,
+            source: PeriodSource::Coverage(period.id),
+        }],
+    )
 }
 
 /// Where a required period comes from.

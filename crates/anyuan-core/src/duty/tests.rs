@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::*;
 use crate::auth::Role;
 use crate::hlc::{DeviceId, Hlc};
-use crate::validate::validate;
+use crate::validate::{ProblemCode, validate};
 
 const SCHOOL: u128 = 10;
 const OTHER_SCHOOL: u128 = 20;
@@ -491,6 +491,179 @@ fn required_periods_come_from_coverage_and_alerts_that_apply() {
     );
 }
 
+#[test]
+fn the_roster_lists_this_terms_and_later_periods_and_tells_each_ones_gaps() {
+    let cov = |n, u, from, until, rule| CoveragePeriod {
+        id: id(n),
+        unit: unit(u),
+        name: None,
+        reason: CoverageReason::Holiday,
+        from,
+        until,
+        rule,
+    };
+    let d = CoverageRule::default();
+    // 2026-07-01 is in the second term of 2025 (February to July).
+    let coverage = [
+        cov(1, SCHOOL, at(20, 0, 0), at(21, 0, 0), d),
+        cov(2, DISTRICT, at(3, 0, 0), at(4, 0, 0), d),
+        cov(3, OTHER_SCHOOL, at(5, 0, 0), at(6, 0, 0), d),
+        // Ended before the term started: left out.
+        CoveragePeriod {
+            from: NaiveDate::from_ymd_opt(2026, 1, 10)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap(),
+            until: NaiveDate::from_ymd_opt(2026, 1, 12)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap(),
+            ..cov(4, SCHOOL, at(1, 0, 0), at(1, 0, 0), d)
+        },
+        // Earlier this term: listed.
+        CoveragePeriod {
+            from: NaiveDate::from_ymd_opt(2026, 4, 4)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap(),
+            until: NaiveDate::from_ymd_opt(2026, 4, 7)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap(),
+            ..cov(5, SCHOOL, at(1, 0, 0), at(1, 0, 0), d)
+        },
+    ];
+    let today = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
+    let listed: Vec<RecordId> = coverage_to_list(&coverage, scope(), today)
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(listed, [id(5), id(2), id(1)]);
+
+    // One period's own gaps, by its own rule.
+    let p = cov(
+        6,
+        SCHOOL,
+        at(3, 8, 0),
+        at(3, 12, 0),
+        CoverageRule {
+            leader: 1,
+            officer: 1,
+            guard: 1,
+        },
+    );
+    let shifts = [
+        shift(1, Leader, at(3, 0, 0), at(4, 0, 0)),
+        shift(2, Officer, at(3, 8, 0), at(3, 10, 0)),
+        shift(3, Guard, at(3, 6, 0), at(3, 12, 0)),
+    ];
+    assert_eq!(
+        period_gaps(&shifts, &p),
+        vec![Gap {
+            from: at(3, 10, 0),
+            until: at(3, 12, 0),
+            missing: vec![Officer],
+        }]
+    );
+    // The officer's shift corrected to the end of the period: covered.
+    let mut fixed = shifts.clone();
+    fixed[1].end = at(3, 12, 0);
+    assert_eq!(period_gaps(&fixed, &p), vec![]);
+    assert_eq!(
+        p.rule.describe(crate::Lang::Zh),
+        "带班领导1人、值班人员1人、保安1人"
+    );
+    assert_eq!(
+        CoverageRule::default().describe(crate::Lang::En),
+        "1 leader on duty, 1 duty officer"
+    );
+}
+
+#[test]
+fn forms_refuse_an_end_not_after_the_start_and_a_rule_for_nobody() {
+    use crate::form::check;
+    let inputs = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    };
+    let shift = |start: &str, end: &str| {
+        check(
+            Kind::DutyShift,
+            &inputs(&[
+                ("person", "张三"),
+                ("role", "officer"),
+                ("start", start),
+                ("end", end),
+            ]),
+            true,
+        )
+    };
+    assert!(shift("2026-07-01T08:00", "2026-07-01T20:00").is_ok());
+    // A night shift ends the next day.
+    assert!(shift("2026-07-01T20:00", "2026-07-02T08:00").is_ok());
+    for end in ["2026-07-01T08:00", "2026-07-01T07:00"] {
+        let c = shift("2026-07-01T08:00", end);
+        let p = &c.problems["end"];
+        assert_eq!(p.code, ProblemCode::Inconsistent);
+        assert_eq!(p.zh, "结束时间须晚于开始时间，请修改。");
+        assert_eq!(p.en, "End must be after start. Please correct it.");
+    }
+    // A field that is wrong on its own keeps its own message.
+    let c = shift("2026-07-01T08:00", "tomorrow");
+    assert_eq!(c.problems["end"].code, ProblemCode::BadDateTime);
+
+    let coverage = |pairs: &[(&str, &str)]| {
+        let mut all = vec![
+            ("reason", "holiday"),
+            ("from", "2026-10-01T00:00"),
+            ("until", "2026-10-08T00:00"),
+        ];
+        all.extend_from_slice(pairs);
+        check(Kind::DutyCoverage, &inputs(&all), true)
+    };
+    assert!(
+        coverage(&[]).is_ok(),
+        "blank minimums read as the default rule"
+    );
+    assert!(!coverage(&[("min_leader", "0"), ("min_officer", "0")]).is_ok());
+    assert_eq!(
+        coverage(&[("min_leader", "0"), ("min_officer", "0"), ("min_guard", "")]).problems
+            ["min_leader"]
+            .code,
+        ProblemCode::Inconsistent
+    );
+    assert!(
+        coverage(&[
+            ("min_leader", "0"),
+            ("min_officer", "0"),
+            ("min_guard", "2")
+        ])
+        .is_ok()
+    );
+    let c = coverage(&[("until", "2026-09-30T00:00")]);
+    assert_eq!(c.problems["until"].zh, "结束时间须晚于开始时间，请修改。");
+    // A weather alert may be open-ended; a set end must follow the start.
+    let alert = |until: &str| {
+        check(
+            Kind::WeatherAlert,
+            &inputs(&[
+                ("alert_type", "typhoon"),
+                ("level", "red"),
+                ("from", "2026-09-16T06:00"),
+                ("until", until),
+            ]),
+            false,
+        )
+    };
+    assert!(alert("").is_ok());
+    assert_eq!(
+        alert("2026-09-16T05:00").problems["until"].en,
+        "Until must be after from. Please correct it."
+    );
+}
+
 // ------------------------------------------------------------ roster views
 
 #[test]
@@ -949,6 +1122,93 @@ fn the_units_own_checklist_wins_then_the_districts_then_the_default() {
             "@parents_notified",
             "关闭游泳池"
         ]
+    );
+}
+
+#[test]
+fn an_admin_edits_a_units_list_and_resets_it_to_the_districts_or_the_built_in_one() {
+    let tpl = |n: u128, u: u128, items: &str, ms: u64| ChecklistTemplate {
+        id: id(n),
+        unit: unit(u),
+        alert_type: AlertType::Typhoon,
+        items: parse_checklist(items),
+        stamp: Some(Hlc::new(ms, 0, DeviceId(1))),
+    };
+    let district = Scope {
+        unit: unit(DISTRICT),
+        district: unit(DISTRICT),
+    };
+    let (items, source) = unit_checklist(&[], scope(), AlertType::Typhoon);
+    assert_eq!(items, default_checklist(AlertType::Typhoon));
+    assert_eq!(source, ChecklistSource::BuiltIn);
+    let templates = vec![tpl(10, DISTRICT, "区级事项", 5)];
+    assert_eq!(
+        unit_checklist(&templates, scope(), AlertType::Typhoon).1,
+        ChecklistSource::District(id(10))
+    );
+    assert_eq!(
+        unit_checklist(&templates, district, AlertType::Typhoon).1,
+        ChecklistSource::Own(id(10))
+    );
+    assert_eq!(
+        unit_checklist(&templates, scope(), AlertType::Rainstorm).1,
+        ChecklistSource::BuiltIn
+    );
+
+    // The school edits the built-in list: drops one item, adds its own.
+    let mut items = default_checklist(AlertType::Typhoon);
+    items.retain(|i| i.key != "@outdoor_stopped");
+    let roof = new_checklist_item(&items, "  检查教学楼屋顶\n排水口 ").unwrap();
+    assert_eq!(roof.key, "检查教学楼屋顶 排水口");
+    items.push(roof);
+    assert_eq!(
+        new_checklist_item(&items, "检查教学楼屋顶 排水口"),
+        Err(ItemProblem::Duplicate)
+    );
+    assert_eq!(
+        new_checklist_item(&items, "Parents notified"),
+        Err(ItemProblem::Duplicate),
+        "a built-in item's text counts in either language"
+    );
+    assert_eq!(new_checklist_item(&items, " @ "), Err(ItemProblem::Empty));
+    assert_eq!(
+        new_checklist_item(&items, &"长".repeat(MAX_ITEM_CHARS + 1)),
+        Err(ItemProblem::TooLong)
+    );
+    // A typed `@code` stays the school's own text, not a built-in item.
+    assert_eq!(
+        new_checklist_item(&items, "@drainage_checked").unwrap().key,
+        "drainage_checked"
+    );
+    assert_eq!(
+        missing_builtins(AlertType::Typhoon, &items)
+            .into_iter()
+            .map(|i| i.key)
+            .collect::<Vec<_>>(),
+        ["@outdoor_stopped"]
+    );
+    // Saved as a record, it is what the duty staff see during an alert.
+    let fields = json!({"alert_type": "typhoon", "items": encode_checklist(&items)});
+    let saved = rec(20, Kind::AlertChecklist, SCHOOL, None, fields.clone());
+    assert_eq!(validate(Kind::AlertChecklist, &saved.values()), vec![]);
+    let mut all = templates.clone();
+    all.push(ChecklistTemplate::from_record(&saved).unwrap());
+    let a = alert(1, DISTRICT, at(1, 6, 0), None);
+    let seen = checklist_for(&a, &all, scope());
+    assert_eq!(seen, items);
+    assert!(seen.iter().all(|i| i.key != "@outdoor_stopped"));
+    assert_eq!(
+        unit_checklist(&all, scope(), AlertType::Typhoon).1,
+        ChecklistSource::Own(id(20))
+    );
+    // Reset: deleting the school's edits falls back to the district's.
+    all.push(tpl(21, SCHOOL, "旧版本", 1));
+    let own = own_checklists(&all, unit(SCHOOL), AlertType::Typhoon);
+    assert_eq!(own, [id(20), id(21)]);
+    all.retain(|t| !own.contains(&t.id));
+    assert_eq!(
+        unit_checklist(&all, scope(), AlertType::Typhoon).1,
+        ChecklistSource::District(id(10))
     );
 }
 
