@@ -119,6 +119,10 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/duty") view={Lazy::<routes::DutyRosterRoute>::new()}/>
                     <Route path=path!("/duty/shifts/new") view={Lazy::<routes::ShiftNewRoute>::new()}/>
                     <Route path=path!("/duty/shifts/:id") view={Lazy::<routes::ShiftDetailRoute>::new()}/>
+                    <Route path=path!("/duty/shifts/:id/edit") view={Lazy::<routes::ShiftEditRoute>::new()}/>
+                    <Route path=path!("/duty/coverage/new") view={Lazy::<routes::CoverageNewRoute>::new()}/>
+                    <Route path=path!("/duty/coverage/:id/edit") view={Lazy::<routes::CoverageEditRoute>::new()}/>
+                    <Route path=path!("/duty/checklists") view={Lazy::<routes::ChecklistsRoute>::new()}/>
                     <Route path=path!("/duty/alerts/new") view={Lazy::<routes::AlertNewRoute>::new()}/>
                     <Route path=path!("/duty/alerts/:id") view={Lazy::<routes::AlertDetailRoute>::new()}/>
                     <Route path=path!("/lessons") view={Lazy::<routes::LessonListRoute>::new()}/>

@@ -67,6 +67,10 @@ lazy_module!(duty_module, DutyPages {
     DutyRosterRoute => pages::duty::roster::DutyRoster,
     ShiftNewRoute => pages::duty::roster::ShiftNew,
     ShiftDetailRoute => pages::duty::shift::ShiftDetail,
+    ShiftEditRoute => pages::duty::roster::ShiftEdit,
+    CoverageNewRoute => pages::duty::coverage::CoverageNew,
+    CoverageEditRoute => pages::duty::coverage::CoverageEdit,
+    ChecklistsRoute => pages::duty::checklists::Checklists,
     AlertNewRoute => pages::duty::alert::AlertNew,
     AlertDetailRoute => pages::duty::alert::AlertDetail,
 });

@@ -75,7 +75,10 @@ pub fn AlertList() -> impl IntoView {
                 }.into_any()
             }}
             {is_admin(sync).then(|| view! {
-                <A href="/duty/alerts/new" attr:class="btn" attr:data-testid="duty-new-alert">{move || t().new_alert}</A>
+                <div class="button-row">
+                    <A href="/duty/alerts/new" attr:class="btn" attr:data-testid="duty-new-alert">{move || t().new_alert}</A>
+                    <A href="/duty/checklists" attr:class="btn" attr:data-testid="duty-edit-checklists">{move || t().edit_checklists}</A>
+                </div>
             })}
         </section>
     }

@@ -4,6 +4,8 @@
 //! `anyuan_core::duty`; these pages wire them to the device's records.
 
 pub mod alert;
+pub mod checklists;
+pub mod coverage;
 pub mod export;
 pub mod roster;
 pub mod shift;

@@ -1,7 +1,7 @@
 //! The roster (排班): a day view and a week view of the unit's shifts with
 //! each one's status, the coverage gaps of the days on screen (before they
-//! happen), the alerts in force, and for admins adding shifts and copying
-//! last week.
+//! happen), the coverage periods, the alerts in force, and for admins
+//! adding, correcting and deleting shifts and copying last week.
 
 use std::collections::BTreeMap;
 
@@ -12,16 +12,18 @@ use anyuan_core::duty::{
 use anyuan_core::kind::Kind;
 use anyuan_core::record::RecordId;
 use anyuan_core::timefmt;
-use anyuan_core::validate::format_date_time;
+use anyuan_core::validate::{DELETED, format_date_time};
 use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
+use serde_json::Value;
 use uuid::Uuid;
 
 use super::{duty_data, hm, is_admin, now_signal, role_label, scope, status_word};
 use crate::clock;
 use crate::components::form::{Field, FormActions, FormState, SaveErrorView, save_fields};
+use crate::data::{record, route_id};
 use crate::i18n::use_i18n;
 use crate::local::SaveError;
 use crate::sync::use_sync;
@@ -151,6 +153,7 @@ pub fn DutyRoster() -> impl IntoView {
                     }.into_any()
                 }}
             </section>
+            <super::coverage::CoverageList data=data day=day week=week now=now/>
             {move || {
                 let ds = days();
                 let many = ds.len() > 1;
@@ -231,6 +234,26 @@ const SHIFT_FIELDS: [&str; 6] = ["person", "role", "phone", "start", "end", "not
 /// Adds a shift to the roster (admins).
 #[component]
 pub fn ShiftNew() -> impl IntoView {
+    view! { <ShiftForm existing=None/> }
+}
+
+/// Corrects a shift of the admin's unit, or deletes it while nothing is
+/// logged on it (a log is evidence: a shift with one is corrected instead).
+#[component]
+pub fn ShiftEdit() -> impl IntoView {
+    let sync = use_sync();
+    let unit = scope(sync).unit;
+    let existing = route_id()
+        .and_then(|id| record(sync, id))
+        .filter(|r| r.kind == Kind::DutyShift && r.unit == unit);
+    match existing {
+        Some(r) if is_admin(sync) => view! { <ShiftForm existing=Some(r)/> }.into_any(),
+        _ => view! { <crate::pages::not_found::NotFound/> }.into_any(),
+    }
+}
+
+#[component]
+fn ShiftForm(existing: Option<anyuan_core::Record>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t().duty;
     let sync = use_sync();
@@ -246,36 +269,86 @@ pub fn ShiftNew() -> impl IntoView {
             format_date_time(day_start(today) + Duration::hours(20)),
         ),
     ];
+    let id = existing.as_ref().map(|r| r.id);
+    let draft = match id {
+        Some(id) => format!("duty_shift:{id}"),
+        None => "duty_shift:new".to_owned(),
+    };
     let form = FormState::new(
         Kind::DutyShift,
         &SHIFT_FIELDS,
-        None,
+        existing.as_ref(),
         &defaults,
-        Some("duty_shift:new".to_owned()),
+        Some(draft),
     );
     let navigate = use_navigate();
+    let nav = navigate.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let navigate = navigate.clone();
+        let navigate = nav.clone();
         leptos::task::spawn_local(async move {
             if form.save(unit, None, BTreeMap::new()).await.is_some() {
                 navigate("/duty", Default::default());
             }
         });
     };
+    // A shift with a log is not deleted (tracked: a check-in may arrive).
+    let has_log = Memo::new(move |_| {
+        id.is_some_and(|id| {
+            let d = duty_data(sync);
+            !duty::shift_log(id, &d).is_empty()
+        })
+    });
+    let armed = RwSignal::new(false);
+    let error = RwSignal::new(None::<SaveError>);
+    let delete = move |_| {
+        let Some(id) = id else { return };
+        if has_log.get_untracked() {
+            return;
+        }
+        if !armed.get_untracked() {
+            armed.set(true);
+            return;
+        }
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let fields = BTreeMap::from([(DELETED.to_owned(), Value::Bool(true))]);
+            match save_fields(sync, Kind::DutyShift, id, unit, None, fields).await {
+                Ok(()) => navigate("/duty", Default::default()),
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    let editing = id.is_some();
     view! {
-        <section class="page" data-testid="page-duty-shift-new">
-            <h1 class="page-title">{move || t().new_shift}</h1>
+        <section class="page" data-testid=if editing { "page-duty-shift-edit" } else { "page-duty-shift-new" }>
+            <h1 class="page-title">{move || if editing { t().edit_shift } else { t().new_shift }}</h1>
             <form class="card form" on:submit=submit novalidate data-testid="duty-shift-form">
                 <Field form=form field="person"/>
                 <Field form=form field="role" labels=role_label/>
                 <Field form=form field="phone"/>
-                <Field form=form field="start"/>
-                <Field form=form field="end"/>
+                <div class="form-row">
+                    <Field form=form field="start"/>
+                    <Field form=form field="end"/>
+                </div>
                 <Field form=form field="note"/>
                 <SaveErrorView error=form.error/>
                 <FormActions form=form save_testid="duty-shift-save"/>
             </form>
+            {editing.then(|| view! {
+                <div class="form-actions">
+                    <SaveErrorView error=error/>
+                    {move || if has_log.get() {
+                        view! { <p class="muted" data-testid="duty-shift-has-log">{move || t().shift_has_log}</p> }.into_any()
+                    } else {
+                        view! {
+                            <button class="btn" data-testid="duty-shift-delete" on:click=delete.clone()>
+                                {move || if armed.get() { t().delete_confirm } else { t().delete }}
+                            </button>
+                        }.into_any()
+                    }}
+                </div>
+            })}
         </section>
     }
 }

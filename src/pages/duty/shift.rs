@@ -15,10 +15,11 @@ use anyuan_core::timefmt;
 use anyuan_core::validate::format_date_time;
 use anyuan_core::{Lang, duty};
 use leptos::prelude::*;
+use leptos_router::components::A;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{duty_data, now_signal, status_word};
+use super::{duty_data, is_admin, now_signal, scope, status_word};
 use crate::clock;
 use crate::components::form::{Field, FormState, SaveErrorView, save_fields};
 use crate::data::route_id;
@@ -121,6 +122,9 @@ fn Detail(shift: Memo<Option<Shift>>) -> impl IntoView {
                 {move || timefmt::date_time(lang(), cur().start)}" – "{move || timefmt::date_time(lang(), cur().end)}
                 {move || cur().phone.map(|p| view! { " · "<a href=format!("tel:{p}")>{p.clone()}</a> })}
             </p>
+            {(is_admin(sync) && unit == scope(sync).unit).then(|| view! {
+                <p><A href=format!("/duty/shifts/{id}/edit") attr:class="btn" attr:data-testid="duty-shift-edit">{move || t().edit_shift}</A></p>
+            })}
             <div class="form-actions">
                 {move || if checked_in.get() {
                     view! { <button class="btn btn-primary grow" data-testid="duty-check-out" disabled=move || busy.get()
