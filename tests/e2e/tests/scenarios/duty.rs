@@ -1,14 +1,16 @@
 //! Duty watch: a shift's log written on two phones with no network reaches
-//! both phones and the school admin; a district weather alert reaches a
-//! phone that was offline when it was set, and its reports reach the
-//! district.
+//! both phones and the school admin, with the time the server received each
+//! check-in; a district weather alert reaches a phone that was offline when
+//! it was set, and its reports reach the district; a holiday period shows
+//! its gap on the roster until a shift is corrected to fill it, and a
+//! school's edited typhoon checklist is what its duty officer ticks off.
 
 use std::time::Duration;
 
 use anyhow::{Result, ensure};
 use anyuan_e2e::app::{
-    DEMO_PASSWORD, add_shift, choose, fill, open_shift, server_records, sign_in,
-    wait_service_worker, wait_shift_log, wait_synced,
+    DEMO_PASSWORD, add_shift, choose, fill, open_shift, server_records, set_local_time, sign_in,
+    texts_of, wait_service_worker, wait_shift_log, wait_synced,
 };
 use anyuan_e2e::{Browser, Profile, Server, Viewport, poll};
 use serde_json::json;
@@ -44,6 +46,8 @@ async fn a_shift_logged_offline_on_two_phones_reaches_everyone() -> Result<()> {
     let first = open_shift(&a, "张值班").await?;
     a.click("duty-check-in").await?;
     a.find("duty-check-out").await?;
+    // Only the phone's time so far: the server has not received it.
+    a.find("duty-log-not-received").await?;
     a.click("duty-add-patrol").await?;
     fill(&a, "duty_patrol-area", "教学楼一层").await?;
     a.click("duty_patrol-save").await?;
@@ -72,6 +76,14 @@ async fn a_shift_logged_offline_on_two_phones_reaches_everyone() -> Result<()> {
     for phone in [&a, &b] {
         wait_synced(phone, RECONNECT).await?;
     }
+    // Phone A's check-in now shows when the server received it too.
+    let received = a
+        .wait_text_contains("duty-log-received", "服务器收到")
+        .await?;
+    ensure!(
+        !a.exists("duty-log-not-received").await?,
+        "a check-in still waits for the server after the sync: {received}"
+    );
     let records = server_records(&server, "school1").await?;
     let children = |id: &str| records.iter().filter(|r| r["parent"] == json!(id)).count();
     ensure!(
@@ -190,5 +202,230 @@ async fn a_district_typhoon_alert_reaches_an_offline_school_and_its_reports_reac
         "the district has no checklist tick"
     );
     district.close().await?;
+    phone.close().await
+}
+
+/// Clicks the button `button` inside the element with `data-testid=item`
+/// and `data-attr` = `value` (e.g. one checklist item's "remove").
+async fn click_in(
+    browser: &anyuan_e2e::Browser,
+    item: &str,
+    attr: &str,
+    value: &str,
+    button: &str,
+) -> Result<()> {
+    let selector = format!(
+        "[data-testid={item}][data-{attr}={}] [data-testid={button}]",
+        json!(value)
+    );
+    poll(&format!("{button} of {value}"), Duration::from_secs(10), || async {
+        let clicked = browser
+            .eval(&format!(
+                "const b = document.querySelector({s}); if (!b) return false; b.click(); return true",
+                s = json!(selector)
+            ))
+            .await?;
+        Ok((clicked == json!(true)).then_some(()))
+    })
+    .await
+}
+
+/// The coverage period `name`'s status word on the roster.
+async fn coverage_status(browser: &anyuan_e2e::Browser, name: &str) -> Result<String> {
+    let text = browser
+        .eval(&format!(
+            "const i = document.querySelector('[data-testid=duty-coverage-item][data-name={}] [data-testid=duty-coverage-status]'); \
+             return i ? i.textContent.trim() : ''",
+            json!(name)
+        ))
+        .await?;
+    Ok(text.as_str().unwrap_or_default().to_owned())
+}
+
+/// Waits until the roster shows `name`'s status containing `word`.
+async fn wait_coverage_status(
+    browser: &anyuan_e2e::Browser,
+    name: &str,
+    word: &str,
+) -> Result<String> {
+    poll(
+        &format!("{name} to read {word}"),
+        Duration::from_secs(20),
+        || async {
+            let now = coverage_status(browser, name).await?;
+            Ok(now.contains(word).then_some(now))
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_holiday_gap_shows_until_a_shift_is_corrected_and_the_edited_typhoon_checklist_reaches_the_officer()
+-> Result<()> {
+    let server = Server::start_new().await?;
+    let office = Profile::new()?;
+    let admin = Browser::launch(&office, Viewport::TABLET).await?;
+    admin.goto(&server.url("/")).await?;
+    sign_in(&admin, "school1", DEMO_PASSWORD).await?;
+
+    // A holiday period from in an hour to in three hours, with the default
+    // rule (a leader and an officer at every minute).
+    admin.click("nav-duty").await?;
+    admin.click("duty-new-coverage").await?;
+    choose(&admin, "duty_coverage-reason", "holiday").await?;
+    fill(&admin, "duty_coverage-name", "国庆值守").await?;
+    set_local_time(&admin, "duty_coverage-from", 60).await?;
+    // An end before the start is explained next to the field, not saved.
+    set_local_time(&admin, "duty_coverage-until", 30).await?;
+    admin.click("duty-coverage-save").await?;
+    let problem = admin
+        .wait_text_contains("duty_coverage-until-error", "须晚于")
+        .await?;
+    ensure!(
+        admin.exists("page-duty-coverage").await?,
+        "saved despite: {problem}"
+    );
+    set_local_time(&admin, "duty_coverage-until", 180).await?;
+    admin.click("duty-coverage-save").await?;
+    admin.find("page-duty").await?;
+
+    // Nobody is rostered: the period has a gap, and its day on the roster
+    // shows both roles missing.
+    wait_coverage_status(&admin, "国庆值守", "缺口").await?;
+    click_in(
+        &admin,
+        "duty-coverage-item",
+        "name",
+        "国庆值守",
+        "duty-coverage-show",
+    )
+    .await?;
+    let gap = admin.wait_text_contains("duty-gap", "带班领导").await?;
+    ensure!(gap.contains("值班人员"), "the gap: {gap}");
+
+    // A leader for the whole period, an officer for its first part only.
+    add_shift(&admin, "周带班", "leader", 0, 300).await?;
+    add_shift(&admin, "吴值班", "officer", 30, 120).await?;
+    click_in(
+        &admin,
+        "duty-coverage-item",
+        "name",
+        "国庆值守",
+        "duty-coverage-show",
+    )
+    .await?;
+    let gap = poll("the officer-only gap", Duration::from_secs(20), || async {
+        let gaps = texts_of(&admin, "duty-gap").await?;
+        Ok(
+            (gaps.len() == 1 && !gaps[0].contains("带班领导") && gaps[0].contains("值班人员"))
+                .then(|| gaps[0].clone()),
+        )
+    })
+    .await?;
+    ensure!(
+        coverage_status(&admin, "国庆值守").await?.contains("缺口"),
+        "the period reads covered with a gap: {gap}"
+    );
+
+    // The admin corrects the officer's shift to run to the period's end.
+    open_shift(&admin, "吴值班").await?;
+    admin.click("duty-shift-edit").await?;
+    admin.find("duty-shift-delete").await?;
+    set_local_time(&admin, "duty_shift-end", 240).await?;
+    admin.click("duty-shift-save").await?;
+    admin.find("page-duty").await?;
+    wait_coverage_status(&admin, "国庆值守", "已排满").await?;
+    click_in(
+        &admin,
+        "duty-coverage-item",
+        "name",
+        "国庆值守",
+        "duty-coverage-show",
+    )
+    .await?;
+    admin.find("duty-gaps").await?;
+    ensure!(
+        texts_of(&admin, "duty-gap").await?.is_empty(),
+        "gaps remain after the correction"
+    );
+
+    // The school edits its typhoon checklist: drops "outdoor activities
+    // stopped", adds its own item and moves it up one place.
+    admin.click("nav-duty").await?;
+    admin.click("duty-edit-checklists").await?;
+    admin.click("checklist-type-typhoon").await?;
+    admin.wait_text_contains("checklist-source", "内置").await?;
+    click_in(
+        &admin,
+        "checklist-edit-item",
+        "key",
+        "@outdoor_stopped",
+        "checklist-item-remove",
+    )
+    .await?;
+    fill(&admin, "checklist-new-item", "检查教学楼屋顶排水口").await?;
+    admin.click("checklist-add").await?;
+    click_in(
+        &admin,
+        "checklist-edit-item",
+        "key",
+        "检查教学楼屋顶排水口",
+        "checklist-item-up",
+    )
+    .await?;
+    admin.click("checklist-save").await?;
+    admin.find("checklist-saved").await?;
+    admin.wait_text_contains("checklist-source", "本校").await?;
+    let edited: Vec<String> = serde_json::from_value(
+        admin
+            .eval(
+                "return [...document.querySelectorAll('[data-testid=checklist-edit-item] .grow')] \
+                 .map(e => e.textContent.trim())",
+            )
+            .await?,
+    )?;
+
+    // A typhoon alert for the school.
+    admin.click("nav-duty").await?;
+    admin.click("duty-new-alert").await?;
+    choose(&admin, "weather_alert-alert_type", "typhoon").await?;
+    choose(&admin, "weather_alert-level", "orange").await?;
+    admin.click("weather-alert-save").await?;
+    admin.find("page-duty-alert").await?;
+    wait_synced(&admin, RECONNECT).await?;
+
+    // The duty officer's phone: the alert's checklist is the school's.
+    let pp = Profile::new()?;
+    let phone = Browser::launch(&pp, Viewport::PHONE).await?;
+    phone.goto(&server.url("/")).await?;
+    sign_in(&phone, "teacher1", DEMO_PASSWORD).await?;
+    wait_synced(&phone, RECONNECT).await?;
+    phone.wait_text_contains("alert-banner", "台风").await?;
+    phone.click("alert-banner").await?;
+    phone.find("duty-checklist").await?;
+    let items = poll("the school's checklist", RECONNECT, || async {
+        let items = texts_of(&phone, "duty-checklist-item").await?;
+        Ok(items
+            .iter()
+            .any(|i| i.contains("检查教学楼屋顶排水口"))
+            .then_some(items))
+    })
+    .await?;
+    ensure!(
+        !items.iter().any(|i| i.contains("户外活动已停止")),
+        "the removed item is still on the officer's list: {items:?}"
+    );
+    ensure!(
+        items == edited,
+        "the officer's list {items:?} is not the edited one {edited:?}"
+    );
+    let roof = items
+        .iter()
+        .position(|i| i.contains("检查教学楼屋顶排水口"));
+    ensure!(
+        roof == Some(items.len() - 2),
+        "the moved item is not second to last: {items:?}"
+    );
+    admin.close().await?;
     phone.close().await
 }
