@@ -36,8 +36,8 @@ strings! {
         check_out: "签退", "Check out";
         checked_in: "签到", "Checked in";
         checked_out: "签退", "Checked out";
-        device_time: "设备时间", "Device time";
-        server_received: "服务器收到：", "Received by the server: ";
+        device_time: "（设备时间）", "(device time)";
+        server_received: "· 服务器收到：", "· received by the server ";
         not_received_yet: "服务器尚未收到（等待同步）", "Not yet received by the server (waiting to sync)";
         received_note: "签到、签退时间为操作设备上的时间；服务器收到的时间由服务器记录，同步后显示在旁边，不受设备时钟影响。", "Check-in and check-out times are the device's own; the time the server received each is recorded by the server, shows next to it after a sync, and does not depend on the device's clock.";
         log: "值班日志", "Shift log";

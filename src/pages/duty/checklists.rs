@@ -194,6 +194,7 @@ fn Editor() -> impl IntoView {
                         }).collect_view()
                     }}
                 </ol>
+                <div class="form">
                 <form class="form" on:submit=add novalidate>
                     <label class="field">
                         <span class="label">{move || t().checklist_new_item}</span>
@@ -208,6 +209,7 @@ fn Editor() -> impl IntoView {
                 {move || {
                     let missing = items.with(|i| missing_builtins(ty.get(), i));
                     (!missing.is_empty()).then(|| view! {
+                        <div class="field">
                         <p class="muted">{move || t().checklist_add_back}</p>
                         <div class="button-row">
                             {missing.into_iter().map(|item| {
@@ -220,6 +222,7 @@ fn Editor() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </div>
+                        </div>
                     })
                 }}
                 <SaveErrorView error=error/>
@@ -231,6 +234,7 @@ fn Editor() -> impl IntoView {
                     })}
                     <button class="btn btn-primary grow" data-testid="checklist-save"
                         disabled=move || !dirty() on:click=save>{move || i18n.t().save}</button>
+                </div>
                 </div>
             </section>
         </section>
