@@ -216,6 +216,7 @@ fn class_records(n: usize) -> Vec<RecordV1> {
                 unit,
                 parent: None,
                 fields,
+                received_ms: Some(NOW_MS + i as u64),
             }
         })
         .collect()

@@ -122,7 +122,8 @@ async fn a_saved_edit_is_in_the_outbox_after_reopening_the_database() {
     Store::delete(&name).await.unwrap();
 }
 
-/// A pull page of one class record with `size` written at `ms`.
+/// A pull page of class records with `size` written at `ms`, each as
+/// received by the server at `ms` (a record pulled again keeps the earliest).
 fn class_page(ids: &[RecordId], unit: UnitId, size: i64, ms: u64) -> PullResponseV1 {
     let stamp = Hlc::new(ms, 0, DeviceId(0x5e));
     let records = ids
@@ -144,6 +145,7 @@ fn class_page(ids: &[RecordId], unit: UnitId, size: i64, ms: u64) -> PullRespons
                 unit,
                 parent: None,
                 fields,
+                received_ms: Some(ms),
             }
         })
         .collect();
@@ -157,6 +159,10 @@ fn class_page(ids: &[RecordId], unit: UnitId, size: i64, ms: u64) -> PullRespons
 
 fn size_of(local: &Local, id: RecordId) -> Option<serde_json::Value> {
     local.with(|r| r.record(id).and_then(|rec| rec.get("size").cloned()))
+}
+
+fn received_of(local: &Local, id: RecordId) -> Option<u64> {
+    local.with(|r| r.record(id).and_then(|rec| rec.received_ms))
 }
 
 #[wasm_bindgen_test]
@@ -183,6 +189,8 @@ async fn pulled_pages_keep_the_newest_copy_and_are_rewritten_when_copies_pile_up
     let local = Local::load(open(&name).await, device).await.unwrap();
     assert_eq!(size_of(&local, ids[0]), Some(json!(2)));
     assert_eq!(size_of(&local, ids[9]), Some(json!(1)));
+    // The server's received time is kept on the device, the earliest one.
+    assert_eq!(received_of(&local, ids[0]), Some(t0));
     // Pulling the same records again and again: once the copies reach twice
     // the records plus a page, the table is rewritten compactly.
     for k in 0..110 {
@@ -200,6 +208,7 @@ async fn pulled_pages_keep_the_newest_copy_and_are_rewritten_when_copies_pile_up
     assert_eq!(local.with(|r| r.base.len()), 10);
     for id in &ids {
         assert_eq!(size_of(&local, *id), Some(json!(119)));
+        assert_eq!(received_of(&local, *id), Some(t0));
     }
     local.store().close();
     Store::delete(&name).await.unwrap();
