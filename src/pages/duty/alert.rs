@@ -418,7 +418,7 @@ fn Reports(
                 .filter(|r| r.alert == alert && reporting_unit.is_none_or(|u| r.unit == u))
                 .cloned()
                 .collect();
-            r.sort_by_key(|r| std::cmp::Reverse((r.at, r.id)));
+            anyuan_core::order::sort_by_key(&mut r, |r| std::cmp::Reverse((r.at, r.id)));
             r
         })
     });

@@ -68,7 +68,7 @@ fn Detail(shift: Memo<Option<Shift>>) -> impl IntoView {
     let checked_in = Memo::new(move |_| {
         data.with(|d| {
             let mut mine: Vec<_> = d.checks.iter().filter(|c| c.shift == id).collect();
-            mine.sort_by_key(|c| (c.at, c.id));
+            anyuan_core::order::sort_by_key(&mut mine, |c| (c.at, c.id));
             mine.last()
                 .is_some_and(|c| c.action == CheckAction::CheckIn)
         })

@@ -211,7 +211,7 @@ pub fn active_alerts(
         .iter()
         .filter(|a| scope.applies(a.unit) && a.is_active(now))
         .collect();
-    out.sort_by_key(|a| std::cmp::Reverse((a.level, a.from, a.id)));
+    crate::order::sort_by_key(&mut out, |a| std::cmp::Reverse((a.level, a.from, a.id)));
     out
 }
 
@@ -656,7 +656,7 @@ pub fn checklist_rows<'a>(
                 .iter()
                 .filter(|t| t.alert == alert && t.unit == unit && t.item == item.key)
                 .collect();
-            t.sort_by_key(|t| (t.at.is_none(), t.at, t.id));
+            crate::order::sort_by_key(&mut t, |t| (t.at.is_none(), t.at, t.id));
             ChecklistRow {
                 item: item.clone(),
                 ticks: t,

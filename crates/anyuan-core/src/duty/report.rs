@@ -20,7 +20,7 @@ pub fn roster_report(input: &ReportInput<'_>) -> Result<Table, ReportError> {
         .collect();
     let mut table = Table::new("排班表", "Duty roster", columns);
     let mut shifts: Vec<_> = data.shifts.iter().collect();
-    shifts.sort_by(|a, b| {
+    crate::order::sort_by(&mut shifts, |a, b| {
         (a.start, a.role, &a.person, a.id).cmp(&(b.start, b.role, &b.person, b.id))
     });
     for s in shifts {
@@ -60,7 +60,7 @@ pub fn log_report(input: &ReportInput<'_>) -> Result<Table, ReportError> {
         ],
     );
     let mut shifts: Vec<_> = data.shifts.iter().collect();
-    shifts.sort_by(|a, b| {
+    crate::order::sort_by(&mut shifts, |a, b| {
         (a.start, a.role, &a.person, a.id).cmp(&(b.start, b.role, &b.person, b.id))
     });
     for s in shifts {

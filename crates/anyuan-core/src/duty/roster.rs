@@ -298,7 +298,7 @@ pub fn coverage_to_list(
         .iter()
         .filter(|c| scope.applies(c.unit) && c.until > term_start)
         .collect();
-    out.sort_by_key(|c| (c.from, c.until, c.id));
+    crate::order::sort_by_key(&mut out, |c| (c.from, c.until, c.id));
     out
 }
 
@@ -370,7 +370,7 @@ pub fn required_periods(
             }),
     );
     out.retain(|p| p.from < p.until);
-    out.sort_by_key(|p| (p.from, p.until));
+    crate::order::sort_by_key(&mut out, |p| (p.from, p.until));
     out
 }
 
@@ -408,7 +408,7 @@ pub fn gaps(shifts: &[Shift], periods: &[RequiredPeriod]) -> Vec<Gap> {
         .flat_map(|p| [p.0, p.1])
         .chain(shifts.iter().flat_map(|s| [s.0, s.1]))
         .collect();
-    cuts.sort();
+    crate::order::sort(&mut cuts);
     cuts.dedup();
     let mut out: Vec<Gap> = Vec::new();
     for w in cuts.windows(2) {
@@ -462,7 +462,9 @@ pub fn day_start(day: NaiveDate) -> NaiveDateTime {
 /// person.
 pub fn shifts_between(shifts: &[Shift], from: NaiveDateTime, until: NaiveDateTime) -> Vec<&Shift> {
     let mut out: Vec<&Shift> = shifts.iter().filter(|s| s.overlaps(from, until)).collect();
-    out.sort_by(|a, b| (a.start, a.role, &a.person, a.id).cmp(&(b.start, b.role, &b.person, b.id)));
+    crate::order::sort_by(&mut out, |a, b| {
+        (a.start, a.role, &a.person, a.id).cmp(&(b.start, b.role, &b.person, b.id))
+    });
     out
 }
 
@@ -497,7 +499,7 @@ pub fn copy_week(
         .iter()
         .filter(|s| src <= s.start && s.start < src_end)
         .collect();
-    sources.sort_by(|a, b| {
+    crate::order::sort_by(&mut sources, |a, b| {
         (a.start, a.role, &a.person, a.id).cmp(&(b.start, b.role, &b.person, b.id))
     });
     let exists = |s: &Shift| {
@@ -721,7 +723,7 @@ pub fn handovers_for<'a>(
         .iter()
         .filter(|h| before.contains(&h.shift))
         .collect();
-    out.sort_by_key(|h| std::cmp::Reverse((h.at, h.id)));
+    crate::order::sort_by_key(&mut out, |h| std::cmp::Reverse((h.at, h.id)));
     out
 }
 
@@ -807,7 +809,7 @@ pub fn live_gaps(shifts: &[Shift], checks: &[Check], now: NaiveDateTime) -> Vec<
             late_min: (now - s.start).num_minutes(),
         })
         .collect();
-    out.sort_by_key(|g| (g.start, g.role, g.shift));
+    crate::order::sort_by_key(&mut out, |g| (g.start, g.role, g.shift));
     out
 }
 
@@ -871,6 +873,6 @@ pub fn shift_log(shift: RecordId, data: &super::DutyData) -> Vec<LogEntry<'_>> {
                 .map(LogEntry::Handover),
         )
         .collect();
-    out.sort_by_key(|e| (e.at().is_none(), e.at(), e.id()));
+    crate::order::sort_by_key(&mut out, |e| (e.at().is_none(), e.at(), e.id()));
     out
 }
