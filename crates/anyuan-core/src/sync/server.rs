@@ -708,7 +708,7 @@ mod tests {
             &mut clock,
             &admin(),
             PHONE,
-            &[later.clone()],
+            std::slice::from_ref(&later),
             Loaded {
                 records: [(created.id, created)].into(),
                 next_seq: 2,
