@@ -4,9 +4,10 @@
 //!    the CSS under a content-hashed name, index.html from its template;
 //! 1. `cargo build --release` for wasm32 with `--emit-relocs` (wasm-split
 //!    needs the relocations to move functions between modules);
-//! 2. wasm-split cuts the module at the app's `#[lazy_route]` split points
-//!    (src/routes.rs): a main module, one module per lazy route and shared
-//!    chunks, plus the JS link module that loads them on demand;
+//! 2. wasm-split cuts the module at the app's `#[lazy]` split points
+//!    (src/routes.rs): a main module, one module per split point and chunks
+//!    of the code several of them share, plus the JS link module that loads
+//!    them on demand;
 //! 3. wasm-bindgen makes the main module's JS glue (`--keep-lld-exports`, so
 //!    the chunks can still import what they share with the main module);
 //! 4. wasm-opt `-Oz` on every module;
@@ -15,7 +16,9 @@
 //!    index.html gets the script that starts the app.
 //!
 //! Finally the service worker is stamped with the build's version and every
-//! file to precache, the lazy modules included (xtask/src/pwa.rs).
+//! file to precache, the lazy modules included (xtask/src/pwa.rs). All of it
+//! is written to a staging directory that replaces `dist` only at the end,
+//! so a server running on `dist` never sees half a build.
 //!
 //! This replaced `trunk build`, which cannot split: it runs wasm-bindgen
 //! before any hook and without `--keep-lld-exports`, and always builds the
@@ -45,22 +48,37 @@ pub struct Output {
     pub chunks: Vec<String>,
 }
 
-/// Builds the whole PWA into `dist` (emptied first).
+/// Builds the whole PWA and puts it in place of `dist`.
 pub fn build(ctx: &Ctx, dist: &Path) -> Result<Output> {
     let input = compile(ctx)?;
+    // Next to `dist`, so the final rename stays on one file system.
+    let name = dist.file_name().and_then(|n| n.to_str()).unwrap_or("dist");
+    let next = dist.with_file_name(format!(".{name}.next"));
+    let out = build_into(ctx, &input, &next)?;
     if dist.exists() {
         std::fs::remove_dir_all(dist).with_context(|| format!("clearing {}", dist.display()))?;
     }
-    std::fs::create_dir_all(dist)?;
+    std::fs::rename(&next, dist)
+        .with_context(|| format!("moving {} to {}", next.display(), dist.display()))?;
+    Ok(out)
+}
+
+/// Empties `dir` (creating it if need be).
+fn fresh_dir(dir: &Path) -> Result<()> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).with_context(|| format!("clearing {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))
+}
+
+/// Every step after cargo, into the empty directory `dist`.
+fn build_into(ctx: &Ctx, input: &Path, dist: &Path) -> Result<Output> {
+    fresh_dir(dist)?;
     static_files(ctx, dist)?;
     let staging = ctx.target_dir.join("pwa-split");
-    if staging.exists() {
-        std::fs::remove_dir_all(&staging)
-            .with_context(|| format!("clearing {}", staging.display()))?;
-    }
-    std::fs::create_dir_all(&staging)?;
+    fresh_dir(&staging)?;
 
-    let chunks = split(&input, &staging)?;
+    let chunks = split(input, &staging)?;
     bindgen(ctx, &staging)?;
     // The main module first: it takes longest.
     let mut wasm_files = vec![staging.join(format!("{APP}_bg.wasm"))];
