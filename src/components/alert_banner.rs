@@ -2,12 +2,11 @@
 //! applies to the user's unit is in force; a tap opens the alert with its
 //! checklist and status reports.
 
-use anyuan_core::duty::active_alerts;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::i18n::use_i18n;
-use crate::pages::duty::{duty_data, now_signal, scope};
+use crate::pages::duty::{active_alerts_memo, now_signal};
 use crate::sync::use_sync;
 
 #[component]
@@ -15,15 +14,8 @@ pub fn AlertBanner() -> impl IntoView {
     let i18n = use_i18n();
     let lang = move || i18n.lang.get();
     let sync = use_sync();
-    let scope = scope(sync);
     let now = now_signal();
-    let alerts = Memo::new(move |_| {
-        let d = duty_data(sync);
-        active_alerts(&d.alerts, scope, now.get())
-            .into_iter()
-            .cloned()
-            .collect::<Vec<_>>()
-    });
+    let alerts = active_alerts_memo(sync, now);
     move || {
         alerts.get().into_iter().map(|a| {
             let a2 = a.clone();

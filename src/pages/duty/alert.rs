@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use anyuan_core::duty::{
-    self, AlertLevel, AlertType, ReportStatus, WeatherAlert, active_alerts, checklist_for,
-    checklist_rows, report_due, tick_fields,
+    self, AlertLevel, AlertType, ReportStatus, WeatherAlert, checklist_for, checklist_rows,
+    report_due, tick_fields,
 };
 use anyuan_core::kind::Kind;
 use anyuan_core::record::RecordId;
@@ -19,7 +19,7 @@ use leptos_router::hooks::use_navigate;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{duty_data, is_admin, now_signal, scope, unit_name};
+use super::{active_alerts_memo, duty_data, is_admin, now_signal, scope, unit_name};
 use crate::clock;
 use crate::components::form::{Field, FormActions, FormState, SaveErrorView, save_fields};
 use crate::data::route_id;
@@ -44,15 +44,8 @@ pub fn AlertList() -> impl IntoView {
     let t = move || i18n.t().duty;
     let lang = move || i18n.lang.get();
     let sync = use_sync();
-    let scope = scope(sync);
     let now = now_signal();
-    let alerts = Memo::new(move |_| {
-        let d = duty_data(sync);
-        active_alerts(&d.alerts, scope, now.get())
-            .into_iter()
-            .cloned()
-            .collect::<Vec<_>>()
-    });
+    let alerts = active_alerts_memo(sync, now);
     view! {
         <section class="card" data-testid="duty-alerts">
             <h2>{move || t().alerts}</h2>

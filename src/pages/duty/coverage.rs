@@ -19,10 +19,9 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use serde_json::Value;
 
-use super::{is_admin, scope};
+use super::{is_admin, own_route_record, scope};
 use crate::clock;
 use crate::components::form::{Field, FormActions, FormState, SaveErrorView, save_fields};
-use crate::data::{record, route_id};
 use crate::i18n::use_i18n;
 use crate::local::SaveError;
 use crate::sync::use_sync;
@@ -158,10 +157,7 @@ pub fn CoverageNew() -> impl IntoView {
 #[component]
 pub fn CoverageEdit() -> impl IntoView {
     let sync = use_sync();
-    let unit = scope(sync).unit;
-    let existing = route_id()
-        .and_then(|id| record(sync, id))
-        .filter(|r| r.kind == Kind::DutyCoverage && r.unit == unit);
+    let existing = own_route_record(sync, Kind::DutyCoverage);
     match existing {
         Some(r) if is_admin(sync) => view! { <CoverageForm existing=Some(r)/> }.into_any(),
         _ => view! { <crate::pages::not_found::NotFound/> }.into_any(),

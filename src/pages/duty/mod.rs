@@ -12,7 +12,8 @@ pub mod shift;
 pub mod today;
 
 use anyuan_core::Lang;
-use anyuan_core::duty::{DutyData, DutyRole, Scope, ShiftStatus};
+use anyuan_core::Record;
+use anyuan_core::duty::{DutyData, DutyRole, Scope, ShiftStatus, WeatherAlert, active_alerts};
 use anyuan_core::form::input_from_value;
 use anyuan_core::kind::Kind;
 use anyuan_core::record::UnitId;
@@ -64,6 +65,31 @@ pub(crate) fn unit_name(sync: SyncCtx, unit: UnitId) -> String {
         .find(|r| r.id.0 == unit.0)
         .map(|r| input_from_value(r.get("name")))
         .unwrap_or_default()
+}
+
+/// The weather alerts in force for the user's unit now (tracked; `now`
+/// refreshes it).
+pub(crate) fn active_alerts_memo(
+    sync: SyncCtx,
+    now: RwSignal<NaiveDateTime>,
+) -> Memo<Vec<WeatherAlert>> {
+    let scope = scope(sync);
+    Memo::new(move |_| {
+        let d = duty_data(sync);
+        active_alerts(&d.alerts, scope, now.get())
+            .into_iter()
+            .cloned()
+            .collect()
+    })
+}
+
+/// The record of the route's id if it is of `kind` and belongs to the
+/// user's unit (what an admin may correct), else `None`.
+pub(crate) fn own_route_record(sync: SyncCtx, kind: Kind) -> Option<Record> {
+    let unit = scope(sync).unit;
+    crate::data::route_id()
+        .and_then(|id| crate::data::record(sync, id))
+        .filter(|r| r.kind == kind && r.unit == unit)
 }
 
 /// The local time now, refreshed every 20 seconds while the view lives.

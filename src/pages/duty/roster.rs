@@ -20,10 +20,11 @@ use leptos_router::hooks::use_navigate;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::{duty_data, hm, is_admin, now_signal, role_label, scope, status_word};
+use super::{
+    duty_data, hm, is_admin, now_signal, own_route_record, role_label, scope, status_word,
+};
 use crate::clock;
 use crate::components::form::{Field, FormActions, FormState, SaveErrorView, save_fields};
-use crate::data::{record, route_id};
 use crate::i18n::use_i18n;
 use crate::local::SaveError;
 use crate::sync::use_sync;
@@ -242,10 +243,7 @@ pub fn ShiftNew() -> impl IntoView {
 #[component]
 pub fn ShiftEdit() -> impl IntoView {
     let sync = use_sync();
-    let unit = scope(sync).unit;
-    let existing = route_id()
-        .and_then(|id| record(sync, id))
-        .filter(|r| r.kind == Kind::DutyShift && r.unit == unit);
+    let existing = own_route_record(sync, Kind::DutyShift);
     match existing {
         Some(r) if is_admin(sync) => view! { <ShiftForm existing=Some(r)/> }.into_any(),
         _ => view! { <crate::pages::not_found::NotFound/> }.into_any(),
