@@ -169,8 +169,8 @@ impl Cell {
             Cell::Text(s) => guard_formula(s),
             Cell::Int(i) => i.to_string(),
             Cell::Number(n) => number_text(*n),
-            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
-            Cell::DateTime(t) => t.format("%Y-%m-%d %H:%M").to_string(),
+            Cell::Date(d) => d.to_string(),
+            Cell::DateTime(t) => crate::validate::format_date_time(*t).replacen('T', " ", 1),
         }
     }
 }
@@ -304,7 +304,7 @@ impl Table {
                 }
             })
             .collect();
-        format!("{title}-{}.{}", date.format("%Y-%m-%d"), format.name())
+        format!("{title}-{date}.{}", format.name())
     }
 
     /// Column widths in character cells (a CJK character counts two), from

@@ -1105,7 +1105,7 @@ pub fn lesson_prefill(
     let mut put = |k: &str, v: String| {
         f.insert(k.to_owned(), v);
     };
-    put("date", today.format("%Y-%m-%d").to_string());
+    put("date", today.to_string());
     put("periods", "1".to_owned());
     put("teacher", me.to_string());
     put("teacher_name", my_name.trim().to_owned());

@@ -106,7 +106,8 @@ pub(crate) fn now_signal() -> RwSignal<NaiveDateTime> {
 
 /// A time of day, `14:30` (the same in both languages).
 pub(crate) fn hm(t: NaiveDateTime) -> String {
-    t.format("%H:%M").to_string()
+    use chrono::Timelike as _;
+    format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
 /// A duty role's label for a select's code.
