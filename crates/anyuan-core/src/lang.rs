@@ -50,9 +50,34 @@ impl Lang {
     }
 }
 
+/// `label` with its first letter upper- or lower-cased: `fire` → `Fire`,
+/// `From` → `from`. English labels are ASCII; a label starting with any
+/// other character is returned as it is. (`char::to_uppercase` would bring
+/// the Unicode case tables, about 8 KB brotli, into the app.)
+pub fn with_first_letter(label: &str, upper: bool) -> String {
+    let mut s = label.to_owned();
+    if let Some(first) = s.get_mut(..1) {
+        if upper {
+            first.make_ascii_uppercase();
+        } else {
+            first.make_ascii_lowercase();
+        }
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_letters_change_case_and_other_scripts_stay() {
+        assert_eq!(with_first_letter("fire", true), "Fire");
+        assert_eq!(with_first_letter("From", false), "from");
+        assert_eq!(with_first_letter("火灾", true), "火灾");
+        assert_eq!(with_first_letter("", true), "");
+        assert_eq!(with_first_letter("Éa", false), "Éa");
+    }
 
     #[test]
     fn tags_round_trip_and_unknown_tags_fall_back_to_chinese() {

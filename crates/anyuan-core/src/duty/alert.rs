@@ -188,12 +188,7 @@ impl WeatherAlert {
                 self.level.label(lang)
             ),
             Lang::En => {
-                let t = self.alert_type.label(lang);
-                let mut c = t.chars();
-                let cap: String = c
-                    .next()
-                    .map(|f| f.to_uppercase().chain(c).collect())
-                    .unwrap_or_default();
+                let cap = crate::lang::with_first_letter(self.alert_type.label(lang), true);
                 format!("{cap} {} alert", self.level.label(lang))
             }
         }

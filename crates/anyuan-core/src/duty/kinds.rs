@@ -379,8 +379,5 @@ pub fn form_problems(kind: Kind, values: &BTreeMap<String, Value>) -> Vec<FieldP
 
 /// `From` → `from` (labels are capitalised; mid-sentence they are not).
 fn lower(label: &str) -> String {
-    let mut c = label.chars();
-    c.next()
-        .map(|f| f.to_lowercase().chain(c).collect())
-        .unwrap_or_default()
+    crate::lang::with_first_letter(label, false)
 }
