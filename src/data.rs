@@ -9,12 +9,16 @@ use leptos_router::hooks::use_params_map;
 
 use crate::sync::SyncCtx;
 
-/// The `:id` of the current route as a record id.
+/// The record id in the current module path (`/drills/:id/run`,
+/// `/duty/shifts/:id`: the first segment that is a record id).
 pub(crate) fn route_id() -> Option<RecordId> {
     use_params_map().with_untracked(|p| {
-        p.get("id")
-            .and_then(|s| uuid::Uuid::parse_str(&s).ok())
-            .map(RecordId)
+        p.get(crate::routes::REST).and_then(|rest| {
+            crate::routes::segments(&rest)
+                .into_iter()
+                .find_map(|s| uuid::Uuid::parse_str(s).ok())
+                .map(RecordId)
+        })
     })
 }
 

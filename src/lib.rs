@@ -10,6 +10,7 @@ pub mod components;
 pub mod data;
 pub mod download;
 pub mod i18n;
+pub mod loading;
 pub mod local;
 pub mod pages;
 pub mod routes;
@@ -109,26 +110,10 @@ fn Shell() -> impl IntoView {
                 <components::alert_banner::AlertBanner/>
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::today::Today/>
+                    <Route path=path!("/drills/*rest") view={Lazy::<routes::DrillsRoute>::new()}/>
+                    <Route path=path!("/duty/*rest") view={Lazy::<routes::DutyRoute>::new()}/>
+                    <Route path=path!("/lessons/*rest") view={Lazy::<routes::LessonsRoute>::new()}/>
                     <Route path=path!("/classes") view={Lazy::<routes::ClassesRoute>::new()}/>
-                    <Route path=path!("/drills") view={Lazy::<routes::DrillListRoute>::new()}/>
-                    <Route path=path!("/drills/new") view={Lazy::<routes::DrillEditRoute>::new()}/>
-                    <Route path=path!("/drills/:id") view={Lazy::<routes::DrillDetailRoute>::new()}/>
-                    <Route path=path!("/drills/:id/edit") view={Lazy::<routes::DrillEditRoute>::new()}/>
-                    <Route path=path!("/drills/:id/run") view={Lazy::<routes::DrillRunRoute>::new()}/>
-                    <Route path=path!("/drills/:id/evaluate") view={Lazy::<routes::DrillEvaluateRoute>::new()}/>
-                    <Route path=path!("/duty") view={Lazy::<routes::DutyRosterRoute>::new()}/>
-                    <Route path=path!("/duty/shifts/new") view={Lazy::<routes::ShiftNewRoute>::new()}/>
-                    <Route path=path!("/duty/shifts/:id") view={Lazy::<routes::ShiftDetailRoute>::new()}/>
-                    <Route path=path!("/duty/shifts/:id/edit") view={Lazy::<routes::ShiftEditRoute>::new()}/>
-                    <Route path=path!("/duty/coverage/new") view={Lazy::<routes::CoverageNewRoute>::new()}/>
-                    <Route path=path!("/duty/coverage/:id/edit") view={Lazy::<routes::CoverageEditRoute>::new()}/>
-                    <Route path=path!("/duty/checklists") view={Lazy::<routes::ChecklistsRoute>::new()}/>
-                    <Route path=path!("/duty/alerts/new") view={Lazy::<routes::AlertNewRoute>::new()}/>
-                    <Route path=path!("/duty/alerts/:id") view={Lazy::<routes::AlertDetailRoute>::new()}/>
-                    <Route path=path!("/lessons") view={Lazy::<routes::LessonListRoute>::new()}/>
-                    <Route path=path!("/lessons/plan") view={Lazy::<routes::LessonPlanRoute>::new()}/>
-                    <Route path=path!("/lessons/new") view={Lazy::<routes::LessonEditRoute>::new()}/>
-                    <Route path=path!("/lessons/:id/edit") view={Lazy::<routes::LessonEditRoute>::new()}/>
                     <Route path=path!("/sync") view={Lazy::<routes::SyncRoute>::new()}/>
                     <Route path=path!("/more") view={Lazy::<routes::MoreRoute>::new()}/>
                     <Route path=path!("/admin") view={Lazy::<routes::AdminRoute>::new()}/>

@@ -6,7 +6,9 @@
 //!
 //! One split point per module, not per route: every split point multiplies
 //! the chunks of code shared between them (17 route-level points gave 237
-//! files).
+//! files). Drills, duty and lessons are also one route each (`/drills/*rest`
+//! …); the module picks its page from the rest of the path ([`DrillPage`]
+//! and its siblings).
 //!
 //! `cargo xtask build` splits the wasm at these points (xtask/src/split.rs); a
 //! plain `cargo build` keeps everything in one module. The split points are
@@ -17,73 +19,277 @@
 use leptos::lazy;
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
+use leptos_router::hooks::use_params_map;
 
 use crate::pages;
 
-/// `lazy_module!(loader, Pages { Route => page, … })`: one split point
-/// `loader` that renders any of the module's pages, and a route type per
-/// page that loads it.
-macro_rules! lazy_module {
-    ($loader:ident, $pages:ident { $($route:ident => $page:path,)* }) => {
-        /// The pages of one lazily loaded module.
-        #[derive(Clone, Copy, Debug)]
-        pub enum $pages {
-            $($route,)*
-        }
+/// Loads the module behind `loader` (with the loading bar) for a route.
+macro_rules! lazy_route {
+    ($route:ident, $loader:ident $(($page:expr))?) => {
+        #[derive(Debug)]
+        pub struct $route;
 
-        #[lazy]
-        fn $loader(page: $pages) -> AnyView {
-            match page {
-                $($pages::$route => $page().into_any(),)*
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            async fn view(_this: Self) -> AnyView {
+                crate::loading::while_loading($loader($($page)?)).await
             }
         }
-
-        $(
-            #[derive(Debug)]
-            pub struct $route;
-
-            impl LazyRoute for $route {
-                fn data() -> Self {
-                    Self
-                }
-
-                async fn view(_this: Self) -> AnyView {
-                    $loader($pages::$route).await
-                }
-            }
-        )*
     };
 }
 
-lazy_module!(drills_module, DrillPages {
-    DrillListRoute => pages::drills::list::DrillList,
-    DrillEditRoute => pages::drills::edit::DrillEdit,
-    DrillDetailRoute => pages::drills::detail::DrillDetail,
-    DrillRunRoute => pages::drills::run::DrillRun,
-    DrillEvaluateRoute => pages::drills::evaluate::DrillEvaluate,
+/// The pages of a module, chosen by the path under the module's prefix (the
+/// route's `*rest`): one route per module, instead of one per page, keeps
+/// the router's per-route code (about 37 KB of wasm for 24 routes) small.
+macro_rules! sub_pages {
+    ($pages:ident { $($(#[$doc:meta])* $page:ident,)* }) => {
+        /// A page of one module, by its path under the module's prefix.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $pages {
+            $($(#[$doc])* $page,)*
+        }
+    };
+}
+
+sub_pages!(DrillPage {
+    /// `/drills`
+    List,
+    /// `/drills/new`, `/drills/:id/edit`
+    Edit,
+    /// `/drills/:id`
+    Detail,
+    /// `/drills/:id/run`
+    Run,
+    /// `/drills/:id/evaluate`
+    Evaluate,
 });
 
-lazy_module!(duty_module, DutyPages {
-    DutyRosterRoute => pages::duty::roster::DutyRoster,
-    ShiftNewRoute => pages::duty::roster::ShiftNew,
-    ShiftDetailRoute => pages::duty::shift::ShiftDetail,
-    ShiftEditRoute => pages::duty::roster::ShiftEdit,
-    CoverageNewRoute => pages::duty::coverage::CoverageNew,
-    CoverageEditRoute => pages::duty::coverage::CoverageEdit,
-    ChecklistsRoute => pages::duty::checklists::Checklists,
-    AlertNewRoute => pages::duty::alert::AlertNew,
-    AlertDetailRoute => pages::duty::alert::AlertDetail,
+impl DrillPage {
+    /// The page at `rest`, the path under `/drills/`.
+    pub fn at(rest: &str) -> Option<DrillPage> {
+        Some(match segments(rest).as_slice() {
+            [] => DrillPage::List,
+            ["new"] | [_, "edit"] => DrillPage::Edit,
+            [_] => DrillPage::Detail,
+            [_, "run"] => DrillPage::Run,
+            [_, "evaluate"] => DrillPage::Evaluate,
+            _ => return None,
+        })
+    }
+}
+
+sub_pages!(DutyPage {
+    /// `/duty`
+    Roster,
+    /// `/duty/shifts/new`
+    ShiftNew,
+    /// `/duty/shifts/:id`
+    ShiftDetail,
+    /// `/duty/shifts/:id/edit`
+    ShiftEdit,
+    /// `/duty/coverage/new`
+    CoverageNew,
+    /// `/duty/coverage/:id/edit`
+    CoverageEdit,
+    /// `/duty/checklists`
+    Checklists,
+    /// `/duty/alerts/new`
+    AlertNew,
+    /// `/duty/alerts/:id`
+    AlertDetail,
 });
 
-lazy_module!(lessons_module, LessonPages {
-    LessonListRoute => pages::lessons::list::LessonList,
-    LessonPlanRoute => pages::lessons::plan::LessonPlan,
-    LessonEditRoute => pages::lessons::edit::LessonEdit,
+impl DutyPage {
+    /// The page at `rest`, the path under `/duty/`.
+    pub fn at(rest: &str) -> Option<DutyPage> {
+        Some(match segments(rest).as_slice() {
+            [] => DutyPage::Roster,
+            ["shifts", "new"] => DutyPage::ShiftNew,
+            ["shifts", _] => DutyPage::ShiftDetail,
+            ["shifts", _, "edit"] => DutyPage::ShiftEdit,
+            ["coverage", "new"] => DutyPage::CoverageNew,
+            ["coverage", _, "edit"] => DutyPage::CoverageEdit,
+            ["checklists"] => DutyPage::Checklists,
+            ["alerts", "new"] => DutyPage::AlertNew,
+            ["alerts", _] => DutyPage::AlertDetail,
+            _ => return None,
+        })
+    }
+}
+
+sub_pages!(LessonPage {
+    /// `/lessons`
+    List,
+    /// `/lessons/plan`
+    Plan,
+    /// `/lessons/new`, `/lessons/:id/edit`
+    Edit,
 });
 
-lazy_module!(more_module, MorePages {
-    ClassesRoute => pages::classes::Classes,
-    SyncRoute => pages::sync::SyncPage,
-    MoreRoute => pages::more::More,
-    AdminRoute => pages::admin::Admin,
-});
+impl LessonPage {
+    /// The page at `rest`, the path under `/lessons/`.
+    pub fn at(rest: &str) -> Option<LessonPage> {
+        Some(match segments(rest).as_slice() {
+            [] => LessonPage::List,
+            ["plan"] => LessonPage::Plan,
+            ["new"] | [_, "edit"] => LessonPage::Edit,
+            _ => return None,
+        })
+    }
+}
+
+/// The non-empty segments of a path (`a/b/`, `/a/b` → `[a, b]`).
+pub fn segments(rest: &str) -> Vec<&str> {
+    rest.split('/').filter(|s| !s.is_empty()).collect()
+}
+
+/// The path under the current module route's prefix, as a memo: a page
+/// changes only when it changes, not with the query.
+fn rest_path() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get(REST).unwrap_or_default()))
+}
+
+/// The name of the wildcard parameter of the module routes (`*rest`).
+pub const REST: &str = "rest";
+
+/// A module's view: its page for the path under its prefix, rebuilt when
+/// that path changes (a different page, or the same page for another
+/// record), and not-found for a path the module does not have.
+fn sub_routes(page: impl Fn(&str) -> Option<AnyView> + Send + Sync + 'static) -> AnyView {
+    let rest = rest_path();
+    (move || {
+        rest.with(|r| page(r))
+            .unwrap_or_else(|| pages::not_found::NotFound().into_any())
+    })
+    .into_any()
+}
+
+#[lazy]
+fn drills_module() -> AnyView {
+    use pages::drills::{detail, edit, evaluate, list, run};
+    sub_routes(|rest| {
+        Some(match DrillPage::at(rest)? {
+            DrillPage::List => list::DrillList().into_any(),
+            DrillPage::Edit => edit::DrillEdit().into_any(),
+            DrillPage::Detail => detail::DrillDetail().into_any(),
+            DrillPage::Run => run::DrillRun().into_any(),
+            DrillPage::Evaluate => evaluate::DrillEvaluate().into_any(),
+        })
+    })
+}
+lazy_route!(DrillsRoute, drills_module);
+
+#[lazy]
+fn duty_module() -> AnyView {
+    use pages::duty::{alert, checklists, coverage, roster, shift};
+    sub_routes(|rest| {
+        Some(match DutyPage::at(rest)? {
+            DutyPage::Roster => roster::DutyRoster().into_any(),
+            DutyPage::ShiftNew => roster::ShiftNew().into_any(),
+            DutyPage::ShiftDetail => shift::ShiftDetail().into_any(),
+            DutyPage::ShiftEdit => roster::ShiftEdit().into_any(),
+            DutyPage::CoverageNew => coverage::CoverageNew().into_any(),
+            DutyPage::CoverageEdit => coverage::CoverageEdit().into_any(),
+            DutyPage::Checklists => checklists::Checklists().into_any(),
+            DutyPage::AlertNew => alert::AlertNew().into_any(),
+            DutyPage::AlertDetail => alert::AlertDetail().into_any(),
+        })
+    })
+}
+lazy_route!(DutyRoute, duty_module);
+
+#[lazy]
+fn lessons_module() -> AnyView {
+    use pages::lessons::{edit, list, plan};
+    sub_routes(|rest| {
+        Some(match LessonPage::at(rest)? {
+            LessonPage::List => list::LessonList().into_any(),
+            LessonPage::Plan => plan::LessonPlan().into_any(),
+            LessonPage::Edit => edit::LessonEdit().into_any(),
+        })
+    })
+}
+lazy_route!(LessonsRoute, lessons_module);
+
+/// The rest: pages of their own, each at one path.
+#[derive(Clone, Copy, Debug)]
+pub enum MorePage {
+    /// `/classes`
+    Classes,
+    /// `/sync`
+    Sync,
+    /// `/more`
+    More,
+    /// `/admin`
+    Admin,
+}
+
+#[lazy]
+fn more_module(page: MorePage) -> AnyView {
+    match page {
+        MorePage::Classes => pages::classes::Classes().into_any(),
+        MorePage::Sync => pages::sync::SyncPage().into_any(),
+        MorePage::More => pages::more::More().into_any(),
+        MorePage::Admin => pages::admin::Admin().into_any(),
+    }
+}
+lazy_route!(ClassesRoute, more_module(MorePage::Classes));
+lazy_route!(SyncRoute, more_module(MorePage::Sync));
+lazy_route!(MoreRoute, more_module(MorePage::More));
+lazy_route!(AdminRoute, more_module(MorePage::Admin));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_paths_choose_their_pages() {
+        let id = "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+        assert_eq!(DrillPage::at(""), Some(DrillPage::List));
+        assert_eq!(DrillPage::at("/"), Some(DrillPage::List));
+        assert_eq!(DrillPage::at("new"), Some(DrillPage::Edit));
+        assert_eq!(DrillPage::at(id), Some(DrillPage::Detail));
+        assert_eq!(DrillPage::at(&format!("{id}/edit")), Some(DrillPage::Edit));
+        assert_eq!(DrillPage::at(&format!("{id}/run/")), Some(DrillPage::Run));
+        assert_eq!(
+            DrillPage::at(&format!("{id}/evaluate")),
+            Some(DrillPage::Evaluate)
+        );
+        assert_eq!(DrillPage::at(&format!("{id}/delete")), None);
+        assert_eq!(DutyPage::at(""), Some(DutyPage::Roster));
+        assert_eq!(DutyPage::at("shifts/new"), Some(DutyPage::ShiftNew));
+        assert_eq!(
+            DutyPage::at(&format!("shifts/{id}")),
+            Some(DutyPage::ShiftDetail)
+        );
+        assert_eq!(
+            DutyPage::at(&format!("shifts/{id}/edit")),
+            Some(DutyPage::ShiftEdit)
+        );
+        assert_eq!(DutyPage::at("coverage/new"), Some(DutyPage::CoverageNew));
+        assert_eq!(
+            DutyPage::at(&format!("coverage/{id}/edit")),
+            Some(DutyPage::CoverageEdit)
+        );
+        assert_eq!(DutyPage::at(&format!("coverage/{id}")), None);
+        assert_eq!(DutyPage::at("checklists"), Some(DutyPage::Checklists));
+        assert_eq!(DutyPage::at("alerts/new"), Some(DutyPage::AlertNew));
+        assert_eq!(
+            DutyPage::at(&format!("alerts/{id}")),
+            Some(DutyPage::AlertDetail)
+        );
+        assert_eq!(DutyPage::at("shifts"), None);
+        assert_eq!(LessonPage::at(""), Some(LessonPage::List));
+        assert_eq!(LessonPage::at("plan"), Some(LessonPage::Plan));
+        assert_eq!(LessonPage::at("new"), Some(LessonPage::Edit));
+        assert_eq!(
+            LessonPage::at(&format!("{id}/edit")),
+            Some(LessonPage::Edit)
+        );
+        assert_eq!(LessonPage::at(id), None);
+    }
+}
