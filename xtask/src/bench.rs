@@ -118,8 +118,7 @@ pub fn bench_cmd(ctx: &mut Ctx, args: &[String]) -> Result<()> {
 const FIRST_LOAD_BUDGET_KB: f64 = 150.0;
 /// ... and under this many times a bare Leptos counter built the same way.
 const COUNTER_RATIO_BUDGET: f64 = 5.0;
-const BROTLI_QUALITY: u32 = 11;
-const BROTLI_WINDOW: u32 = 22;
+use crate::compress::BROTLI_QUALITY;
 
 fn size(ctx: &mut Ctx) -> Result<Vec<String>> {
     let (result, app_took) = timed(|| build::pwa(ctx));
@@ -340,9 +339,7 @@ fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 fn brotli_len(data: &[u8]) -> Result<u64> {
-    let mut writer = brotli::CompressorWriter::new(Vec::new(), 4096, BROTLI_QUALITY, BROTLI_WINDOW);
-    writer.write_all(data)?;
-    Ok(writer.into_inner().len() as u64)
+    Ok(crate::compress::brotli(data)?.len() as u64)
 }
 
 // ---------------------------------------------------------------------------

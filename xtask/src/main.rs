@@ -3,6 +3,7 @@
 
 mod bench;
 mod build;
+mod compress;
 mod ctx;
 mod install;
 mod postgres;

@@ -88,6 +88,8 @@ fn build_into(ctx: &Ctx, input: &Path, dist: &Path) -> Result<Output> {
     inject_start_script(&dist.join("index.html"), &out)?;
     let lazy: Vec<String> = out.chunks.iter().map(|c| format!("/{c}")).collect();
     crate::pwa::stamp_service_worker(dist, &lazy)?;
+    // Last: the service worker's final bytes are compressed too.
+    crate::compress::precompress_dir(dist)?;
     Ok(out)
 }
 

@@ -1,4 +1,4 @@
-//! The built PWA (trunk's `dist/`), with caching that never serves a stale
+//! The built PWA (`dist/`, built by xtask), with caching that never serves a stale
 //! shell: content-hashed assets are immutable, everything that names them
 //! (`index.html`, the service worker, the manifest) is revalidated every time.
 
@@ -92,7 +92,12 @@ pub async fn cache_headers(request: Request, next: Next) -> Response {
 /// missing file with an extension is a plain 404, so a stale asset name is
 /// never answered with HTML.
 pub fn service(dist: &Path) -> BoxCloneSyncService<Request, Response, Infallible> {
-    let index = ServeFile::new(dist.join("index.html"));
+    // xtask writes brotli (quality 11) and gzip copies beside each file; sent
+    // as they are, with no compression work per request. A dist/ without
+    // them is still served, compressed on the fly by the app's layer.
+    let index = ServeFile::new(dist.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
     let fallback = service_fn(move |request: Request| {
         let index = index.clone();
         async move {
@@ -104,7 +109,10 @@ pub fn service(dist: &Path) -> BoxCloneSyncService<Request, Response, Infallible
             Ok(response)
         }
     });
-    let dir = ServeDir::new(dist).fallback(fallback);
+    let dir = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(fallback);
     BoxCloneSyncService::new(dir.map_response(|r| r.map(Body::new)))
 }
 
@@ -138,5 +146,51 @@ mod tests {
         assert_eq!(CachePolicy::for_path("/anyuan-8f3a.js"), Short);
         assert_eq!(CachePolicy::for_path("/anyuan-zzzzzzzzzzzzzzzz.js"), Short);
         assert_eq!(CachePolicy::for_path("/-8f3a1c2b9d4e5f60.js"), Short);
+    }
+
+    #[tokio::test]
+    async fn pre_compressed_copies_are_sent_to_browsers_that_take_them() {
+        use http_body_util::BodyExt as _;
+
+        let dist = std::env::temp_dir().join(format!("anyuan-static-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dist);
+        std::fs::create_dir_all(&dist).unwrap();
+        let js = "app-0123456789abcdef.js";
+        std::fs::write(dist.join(js), "plain").unwrap();
+        // Not real brotli: the point is which bytes go out.
+        std::fs::write(dist.join(format!("{js}.br")), "as-brotli").unwrap();
+        std::fs::write(dist.join("index.html"), "<p>index</p>").unwrap();
+        std::fs::write(dist.join("index.html.gz"), "as-gzip").unwrap();
+        let svc = service(&dist);
+        let get = |path: &str, accept: &str| {
+            let request = Request::get(path)
+                .header(header::ACCEPT_ENCODING, accept)
+                .body(Body::empty())
+                .unwrap();
+            let svc = svc.clone();
+            async move {
+                let response = svc.oneshot(request).await.unwrap();
+                let encoding = response
+                    .headers()
+                    .get(header::CONTENT_ENCODING)
+                    .map(|v| v.to_str().unwrap().to_owned());
+                let body = response.into_body().collect().await.unwrap().to_bytes();
+                (encoding, String::from_utf8(body.to_vec()).unwrap())
+            }
+        };
+        let br = (Some("br".to_owned()), "as-brotli".to_owned());
+        assert_eq!(get(&format!("/{js}"), "gzip, deflate, br").await, br);
+        assert_eq!(
+            get(&format!("/{js}"), "identity").await,
+            (None, "plain".into())
+        );
+        // No gzip copy of this one: the plain file (the app's compression
+        // layer would compress it on the way out).
+        assert_eq!(get(&format!("/{js}"), "gzip").await, (None, "plain".into()));
+        // An app route is index.html, pre-compressed as well.
+        let gz = (Some("gzip".to_owned()), "as-gzip".to_owned());
+        assert_eq!(get("/drills", "gzip").await, gz);
+        assert_eq!(get("/drills", "").await, (None, "<p>index</p>".into()));
+        std::fs::remove_dir_all(&dist).unwrap();
     }
 }

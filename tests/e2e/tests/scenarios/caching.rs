@@ -1,5 +1,5 @@
 use anyhow::{Context as _, Result, ensure};
-use anyuan_e2e::{Server, http_client};
+use anyuan_e2e::{Server, dist_dir, http_client};
 use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE};
 use reqwest::{Response, StatusCode};
 
@@ -97,6 +97,18 @@ async fn caching_headers_of_index_and_hashed_assets() -> Result<()> {
     ensure!(
         cache == IMMUTABLE,
         "GET {wasm} (br) Cache-Control: {cache:?}"
+    );
+    // Exactly the quality-11 copy xtask wrote (the bytes `cargo xtask bench
+    // size` counts), not a faster on-the-fly compression.
+    let sent = compressed.bytes().await?;
+    let copy = dist_dir()?.join(format!("{}.br", wasm.trim_start_matches('/')));
+    let on_disk = std::fs::read(&copy).with_context(|| format!("reading {}", copy.display()))?;
+    ensure!(
+        sent.as_ref() == on_disk.as_slice(),
+        "GET {wasm} (br) sent {} bytes, not the {} of {}",
+        sent.len(),
+        on_disk.len(),
+        copy.display()
     );
 
     let health = get("/api/health").await?;
