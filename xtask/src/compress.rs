@@ -50,27 +50,7 @@ pub fn precompress_dir(dir: &Path) -> Result<usize> {
     }
     // The largest first: the main wasm takes longest.
     files.sort_by_key(|p| std::cmp::Reverse(p.metadata().map(|m| m.len()).unwrap_or(0)));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers.min(files.len()))
-            .map(|_| {
-                scope.spawn(|| -> Result<()> {
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(file) = files.get(i) else {
-                            return Ok(());
-                        };
-                        precompress(file)?;
-                    }
-                })
-            })
-            .collect();
-        handles.into_iter().try_for_each(|h| {
-            h.join()
-                .map_err(|_| anyhow::anyhow!("a compression worker panicked"))?
-        })
-    })?;
+    crate::ctx::each_in_parallel(&files, |file| precompress(file))?;
     Ok(files.len())
 }
 

@@ -71,6 +71,32 @@ impl Ctx {
     }
 }
 
+/// `f` on every item, as many at once as there are cores (items are taken
+/// in order, so put the slowest first); the first error wins.
+pub fn each_in_parallel<T: Sync>(items: &[T], f: impl Fn(&T) -> Result<()> + Sync) -> Result<()> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers.min(items.len()))
+            .map(|_| {
+                scope.spawn(|| -> Result<()> {
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(item) = items.get(i) else {
+                            return Ok(());
+                        };
+                        f(item)?;
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().try_for_each(|h| {
+            h.join()
+                .map_err(|_| anyhow::anyhow!("a worker thread panicked"))?
+        })
+    })
+}
+
 /// Renders a command line for the log, e.g. `$ cargo build -p x`.
 pub fn display(cmd: &Command) -> String {
     let mut line = String::from("$");

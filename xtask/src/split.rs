@@ -218,27 +218,7 @@ fn bindgen(ctx: &Ctx, staging: &Path) -> Result<()> {
 
 /// [`optimize`] on every file, as many at once as there are cores.
 fn optimize_all(ctx: &Ctx, files: &[PathBuf]) -> Result<()> {
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers.min(files.len()))
-            .map(|_| {
-                scope.spawn(|| -> Result<()> {
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(file) = files.get(i) else {
-                            return Ok(());
-                        };
-                        optimize(ctx, file)?;
-                    }
-                })
-            })
-            .collect();
-        handles.into_iter().try_for_each(|h| {
-            h.join()
-                .map_err(|_| anyhow::anyhow!("a wasm-opt worker panicked"))?
-        })
-    })
+    crate::ctx::each_in_parallel(files, |file| optimize(ctx, file))
 }
 
 /// `wasm-opt -Oz` in place (as trunk runs it for `data-wasm-opt="z"`).
