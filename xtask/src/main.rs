@@ -28,7 +28,7 @@ Tasks:
   install [--browser]     install the pinned tools (wasm32 target, trunk {trunk},
                           wasm-bindgen-cli = Cargo.lock, binaryen {binaryen} from npm;
                           --browser: Debian chromium + chromium-driver too)
-  build                   build the PWA into dist/ (trunk build --release)
+  build                   build the PWA into dist/ (release, split at the lazy routes, pre-compressed)
   run [-- SERVER ARGS]    build the PWA and the server, then run the server at
                           http://127.0.0.1:8080/ with demo data (extra args go to the server)
   test [OPTIONS]          everything CI checks; see `cargo xtask test --help`

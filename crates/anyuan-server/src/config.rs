@@ -17,7 +17,7 @@ pub struct Config {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "ANYUAN_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: String,
-    /// Directory of the built PWA (trunk's dist/).
+    /// Directory of the built PWA (`cargo xtask build` writes dist/).
     #[arg(long, env = "ANYUAN_DIST", default_value = "dist")]
     pub dist: PathBuf,
     /// Directory for the embedded SQLite database (used when no database URL is given).
