@@ -1,9 +1,13 @@
-//! Pre-compressed copies of the PWA's text and wasm files, written next to
+//! Pre-compressed copies of the PWA's content-hashed files, written next to
 //! them (`x.wasm.br`, `x.wasm.gz`). The server sends them as they are
 //! (`ServeDir::precompressed_br`), so a phone receives brotli at quality 11,
 //! exactly the bytes `cargo xtask bench size` counts, and the server spends
-//! no CPU compressing static files. (Compressing on the fly, tower-http uses
-//! a fast brotli level: the main wasm went out 24% larger than counted.)
+//! no CPU compressing them. (Compressing on the fly, tower-http uses a fast
+//! brotli level: the main wasm went out 24% larger than counted.)
+//!
+//! Only content-hashed files get copies: a change to one renames it, so its
+//! copy can never be stale. `index.html`, `sw.js` and the manifest (a few KB,
+//! replaced in place by every deployment) are compressed on the fly.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -33,9 +37,9 @@ pub fn gzip(data: &[u8]) -> Result<Vec<u8>> {
     Ok(encoder.finish()?)
 }
 
-/// Writes `<file>.br` and `<file>.gz` beside every compressible file
-/// directly in `dir`, as many files at once as there are cores; returns how
-/// many files it compressed.
+/// Writes `<file>.br` and `<file>.gz` beside every compressible,
+/// content-hashed file directly in `dir`, as many files at once as there
+/// are cores; returns how many files it compressed.
 pub fn precompress_dir(dir: &Path) -> Result<usize> {
     let mut files: Vec<PathBuf> = Vec::new();
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
@@ -44,7 +48,11 @@ pub fn precompress_dir(dir: &Path) -> Result<usize> {
             .extension()
             .and_then(|e| e.to_str())
             .is_some_and(|e| COMPRESSIBLE.contains(&e));
-        if compressible && path.is_file() {
+        let hashed = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(is_content_hashed);
+        if compressible && hashed && path.is_file() {
             files.push(path);
         }
     }
@@ -52,6 +60,19 @@ pub fn precompress_dir(dir: &Path) -> Result<usize> {
     files.sort_by_key(|p| std::cmp::Reverse(p.metadata().map(|m| m.len()).unwrap_or(0)));
     crate::ctx::each_in_parallel(&files, |file| precompress(file))?;
     Ok(files.len())
+}
+
+/// Whether `name` is `<stem>-<16 hex digits>[_bg].<ext>`, the shape
+/// split.rs gives every built file (the server's `static_files` reads the
+/// same shape as "cache forever").
+fn is_content_hashed(name: &str) -> bool {
+    let Some((stem, _ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(base, hash)| {
+        !base.is_empty() && hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
 }
 
 fn precompress(file: &Path) -> Result<()> {
@@ -80,8 +101,11 @@ mod tests {
         let text = "安园 Anyuan ".repeat(500);
         std::fs::write(dir.join("app-0123456789abcdef.js"), &text).unwrap();
         std::fs::write(dir.join("icon-192.png"), [0x89, b'P', b'N', b'G']).unwrap();
+        std::fs::write(dir.join("sw.js"), &text).unwrap();
+        std::fs::write(dir.join("index.html"), &text).unwrap();
+        std::fs::write(dir.join("chunk_5-0123456789abcdef.wasm"), &text).unwrap();
 
-        assert_eq!(precompress_dir(&dir).unwrap(), 1);
+        assert_eq!(precompress_dir(&dir).unwrap(), 2);
         let br = std::fs::read(dir.join("app-0123456789abcdef.js.br")).unwrap();
         let mut unbr = String::new();
         brotli::Decompressor::new(&br[..], 4096)
@@ -101,6 +125,13 @@ mod tests {
             .unwrap();
         assert_eq!(ungz, text);
         assert!(!dir.join("icon-192.png.br").exists(), "PNGs are left alone");
+        assert!(dir.join("chunk_5-0123456789abcdef.wasm.br").exists());
+        for replaced_in_place in ["sw.js", "index.html"] {
+            assert!(
+                !dir.join(format!("{replaced_in_place}.br")).exists(),
+                "{replaced_in_place} has no copy that could go stale"
+            );
+        }
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

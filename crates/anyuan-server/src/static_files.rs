@@ -92,12 +92,11 @@ pub async fn cache_headers(request: Request, next: Next) -> Response {
 /// missing file with an extension is a plain 404, so a stale asset name is
 /// never answered with HTML.
 pub fn service(dist: &Path) -> BoxCloneSyncService<Request, Response, Infallible> {
-    // xtask writes brotli (quality 11) and gzip copies beside each file; sent
-    // as they are, with no compression work per request. A dist/ without
-    // them is still served, compressed on the fly by the app's layer.
-    let index = ServeFile::new(dist.join("index.html"))
-        .precompressed_br()
-        .precompressed_gzip();
+    // xtask writes brotli (quality 11) and gzip copies beside each
+    // content-hashed file; they are sent as they are, with no compression
+    // work per request. Everything else (index.html, sw.js) is compressed on
+    // the fly by the app's layer, so an edited file never meets a stale copy.
+    let index = ServeFile::new(dist.join("index.html"));
     let fallback = service_fn(move |request: Request| {
         let index = index.clone();
         async move {
@@ -160,7 +159,7 @@ mod tests {
         // Not real brotli: the point is which bytes go out.
         std::fs::write(dist.join(format!("{js}.br")), "as-brotli").unwrap();
         std::fs::write(dist.join("index.html"), "<p>index</p>").unwrap();
-        std::fs::write(dist.join("index.html.gz"), "as-gzip").unwrap();
+        std::fs::write(dist.join("index.html.gz"), "stale").unwrap();
         let svc = service(&dist);
         let get = |path: &str, accept: &str| {
             let request = Request::get(path)
@@ -187,10 +186,10 @@ mod tests {
         // No gzip copy of this one: the plain file (the app's compression
         // layer would compress it on the way out).
         assert_eq!(get(&format!("/{js}"), "gzip").await, (None, "plain".into()));
-        // An app route is index.html, pre-compressed as well.
-        let gz = (Some("gzip".to_owned()), "as-gzip".to_owned());
-        assert_eq!(get("/drills", "gzip").await, gz);
-        assert_eq!(get("/drills", "").await, (None, "<p>index</p>".into()));
+        // An app route is index.html itself, never a copy beside it.
+        let index = (None, "<p>index</p>".to_owned());
+        assert_eq!(get("/drills", "gzip").await, index);
+        assert_eq!(get("/drills", "").await, index);
         std::fs::remove_dir_all(&dist).unwrap();
     }
 }
