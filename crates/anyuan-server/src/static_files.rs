@@ -112,7 +112,16 @@ pub fn service(dist: &Path) -> BoxCloneSyncService<Request, Response, Infallible
         .precompressed_br()
         .precompressed_gzip()
         .fallback(fallback);
-    BoxCloneSyncService::new(dir.map_response(|r| r.map(Body::new)))
+    BoxCloneSyncService::new(dir.map_response(|mut r| {
+        // A pre-compressed copy depends on Accept-Encoding like any other
+        // compressed response: shared caches (a school's proxy) must know.
+        // (The compression layer says so itself for what it compresses.)
+        if r.headers().contains_key(header::CONTENT_ENCODING) {
+            r.headers_mut()
+                .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
+        r.map(Body::new)
+    }))
 }
 
 #[cfg(test)]
@@ -173,6 +182,9 @@ mod tests {
                     .headers()
                     .get(header::CONTENT_ENCODING)
                     .map(|v| v.to_str().unwrap().to_owned());
+                if encoding.is_some() {
+                    assert_eq!(response.headers()[header::VARY], "accept-encoding");
+                }
                 let body = response.into_body().collect().await.unwrap().to_bytes();
                 (encoding, String::from_utf8(body.to_vec()).unwrap())
             }

@@ -1,6 +1,6 @@
 use anyhow::{Context as _, Result, ensure};
 use anyuan_e2e::{Server, dist_dir, http_client};
-use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE};
+use reqwest::header::{ACCEPT_ENCODING, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_TYPE, VARY};
 use reqwest::{Response, StatusCode};
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -97,6 +97,11 @@ async fn caching_headers_of_index_and_hashed_assets() -> Result<()> {
     ensure!(
         cache == IMMUTABLE,
         "GET {wasm} (br) Cache-Control: {cache:?}"
+    );
+    let vary = header(&compressed, VARY);
+    ensure!(
+        vary.eq_ignore_ascii_case("accept-encoding"),
+        "GET {wasm} (br) Vary: {vary:?}"
     );
     // Exactly the quality-11 copy xtask wrote (the bytes `cargo xtask bench
     // size` counts), not a faster on-the-fly compression.
