@@ -41,20 +41,11 @@ macro_rules! lazy_route {
     };
 }
 
-/// The pages of a module, chosen by the path under the module's prefix (the
-/// route's `*rest`): one route per module, instead of one per page, keeps
-/// the router's per-route code (about 37 KB of wasm for 24 routes) small.
-macro_rules! sub_pages {
-    ($pages:ident { $($(#[$doc:meta])* $page:ident,)* }) => {
-        /// A page of one module, by its path under the module's prefix.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-        pub enum $pages {
-            $($(#[$doc])* $page,)*
-        }
-    };
-}
-
-sub_pages!(DrillPage {
+/// A page of the drills module, by its path under `/drills/` (the route's
+/// `*rest`). One route per module, not one per page, keeps the router's
+/// per-route code small (about 37 KB of wasm for 24 routes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DrillPage {
     /// `/drills`
     List,
     /// `/drills/new`, `/drills/:id/edit`
@@ -65,7 +56,7 @@ sub_pages!(DrillPage {
     Run,
     /// `/drills/:id/evaluate`
     Evaluate,
-});
+}
 
 impl DrillPage {
     /// The page at `rest`, the path under `/drills/`.
@@ -81,7 +72,9 @@ impl DrillPage {
     }
 }
 
-sub_pages!(DutyPage {
+/// A page of the duty module, by its path under `/duty/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DutyPage {
     /// `/duty`
     Roster,
     /// `/duty/shifts/new`
@@ -100,7 +93,7 @@ sub_pages!(DutyPage {
     AlertNew,
     /// `/duty/alerts/:id`
     AlertDetail,
-});
+}
 
 impl DutyPage {
     /// The page at `rest`, the path under `/duty/`.
@@ -120,14 +113,16 @@ impl DutyPage {
     }
 }
 
-sub_pages!(LessonPage {
+/// A page of the lessons module, by its path under `/lessons/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LessonPage {
     /// `/lessons`
     List,
     /// `/lessons/plan`
     Plan,
     /// `/lessons/new`, `/lessons/:id/edit`
     Edit,
-});
+}
 
 impl LessonPage {
     /// The page at `rest`, the path under `/lessons/`.
