@@ -47,6 +47,15 @@ pub struct FormState {
     sync: SyncCtx,
 }
 
+/// The device key a form's draft is kept under: `<prefix>:<id>` while
+/// editing a record, `<prefix>:new` while creating one.
+pub fn draft_key(prefix: &str, id: Option<RecordId>) -> String {
+    match id {
+        Some(id) => format!("{prefix}:{id}"),
+        None => format!("{prefix}:new"),
+    }
+}
+
 impl FormState {
     /// A form for `kind` over `fields`, filled from `existing` (editing) or
     /// `defaults` (creating). With `draft`, what the user types is kept on

@@ -52,10 +52,7 @@ pub fn DrillEdit() -> impl IntoView {
             drill::format_classes(&classes.iter().map(|c| c.id).collect::<Vec<_>>()),
         ),
     ];
-    let draft = match id {
-        Some(id) => format!("drill:{id}"),
-        None => "drill:new".to_owned(),
-    };
+    let draft = crate::components::form::draft_key("drill", id);
     let form = FormState::new(
         Kind::Drill,
         &FIELDS,

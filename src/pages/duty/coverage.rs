@@ -4,26 +4,21 @@
 //! roster with whether each one is covered; admins add, correct and delete
 //! their unit's (the district's apply to every unit of the district).
 
-use std::collections::BTreeMap;
-
 use anyuan_core::duty::{
     CoveragePeriod, CoverageReason, DutyData, Shift, coverage_to_list, day_start, period_gaps,
 };
 use anyuan_core::kind::Kind;
 use anyuan_core::timefmt;
-use anyuan_core::validate::{DELETED, format_date_time};
+use anyuan_core::validate::format_date_time;
 use anyuan_core::{Lang, duty};
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
-use serde_json::Value;
 
-use super::{is_admin, own_route_record, scope};
+use super::{DeleteTwice, is_admin, own_route_record, save_then_roster, scope};
 use crate::clock;
-use crate::components::form::{Field, FormActions, FormState, SaveErrorView, save_fields};
+use crate::components::form::{Field, FormActions, FormState, SaveErrorView};
 use crate::i18n::use_i18n;
-use crate::local::SaveError;
 use crate::sync::use_sync;
 
 /// One listed period with what the roster makes of it.
@@ -182,10 +177,7 @@ fn CoverageForm(existing: Option<anyuan_core::Record>) -> impl IntoView {
         ("min_guard", rule.guard.to_string()),
     ];
     let id = existing.as_ref().map(|r| r.id);
-    let draft = match id {
-        Some(id) => format!("duty_coverage:{id}"),
-        None => "duty_coverage:new".to_owned(),
-    };
+    let draft = crate::components::form::draft_key("duty_coverage", id);
     let form = FormState::new(
         Kind::DutyCoverage,
         &FIELDS,
@@ -193,35 +185,9 @@ fn CoverageForm(existing: Option<anyuan_core::Record>) -> impl IntoView {
         &defaults,
         Some(draft),
     );
-    let navigate = use_navigate();
-    let nav = navigate.clone();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let navigate = nav.clone();
-        leptos::task::spawn_local(async move {
-            if form.save(unit, None, BTreeMap::new()).await.is_some() {
-                navigate("/duty", Default::default());
-            }
-        });
-    };
-    // Deleting asks twice: the first tap arms the button.
-    let armed = RwSignal::new(false);
-    let error = RwSignal::new(None::<SaveError>);
-    let delete = move |_| {
-        let Some(id) = id else { return };
-        if !armed.get_untracked() {
-            armed.set(true);
-            return;
-        }
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            let fields = BTreeMap::from([(DELETED.to_owned(), Value::Bool(true))]);
-            match save_fields(sync, Kind::DutyCoverage, id, unit, None, fields).await {
-                Ok(()) => navigate("/duty", Default::default()),
-                Err(e) => error.set(Some(e)),
-            }
-        });
-    };
+    let submit = save_then_roster(form, unit);
+    let (DeleteTwice { armed, error }, delete) =
+        DeleteTwice::new(sync, Kind::DutyCoverage, id, unit, || false);
     let editing = id.is_some();
     view! {
         <section class="page" data-testid="page-duty-coverage">

@@ -11,17 +11,24 @@ pub mod roster;
 pub mod shift;
 pub mod today;
 
+use std::collections::BTreeMap;
+
 use anyuan_core::Lang;
 use anyuan_core::Record;
 use anyuan_core::duty::{DutyData, DutyRole, Scope, ShiftStatus, WeatherAlert, active_alerts};
 use anyuan_core::form::input_from_value;
 use anyuan_core::kind::Kind;
-use anyuan_core::record::UnitId;
+use anyuan_core::record::{RecordId, UnitId};
+use anyuan_core::validate::DELETED;
 use chrono::NaiveDateTime;
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use serde_json::Value;
 
 use crate::clock;
+use crate::components::form::{FormState, save_fields};
 use crate::i18n::duty::DutyStrings;
+use crate::local::SaveError;
 use crate::sync::SyncCtx;
 
 /// The record kinds of the duty module.
@@ -90,6 +97,71 @@ pub(crate) fn own_route_record(sync: SyncCtx, kind: Kind) -> Option<Record> {
     crate::data::route_id()
         .and_then(|id| crate::data::record(sync, id))
         .filter(|r| r.kind == kind && r.unit == unit)
+}
+
+/// The submit handler of a duty admin form: saves, then back to the roster.
+pub(crate) fn save_then_roster(
+    form: FormState,
+    unit: UnitId,
+) -> impl Fn(leptos::ev::SubmitEvent) + 'static {
+    let navigate = use_navigate();
+    move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            if form.save(unit, None, BTreeMap::new()).await.is_some() {
+                navigate("/duty", Default::default());
+            }
+        });
+    }
+}
+
+/// Deleting a record from a duty admin form asks twice: the first tap arms
+/// the button (`armed`), the second marks the record deleted and goes back
+/// to the roster, or shows why it could not (`error`). Nothing happens for a
+/// record not saved yet, or while `refused()` (a shift with a log).
+#[derive(Clone, Copy)]
+pub(crate) struct DeleteTwice {
+    pub armed: RwSignal<bool>,
+    pub error: RwSignal<Option<SaveError>>,
+}
+
+impl DeleteTwice {
+    pub(crate) fn new(
+        sync: SyncCtx,
+        kind: Kind,
+        id: Option<RecordId>,
+        unit: UnitId,
+        refused: impl Fn() -> bool + Clone + 'static,
+    ) -> (
+        DeleteTwice,
+        impl Fn(leptos::ev::MouseEvent) + Clone + 'static,
+    ) {
+        let this = DeleteTwice {
+            armed: RwSignal::new(false),
+            error: RwSignal::new(None),
+        };
+        let navigate = use_navigate();
+        let tap = move |_| {
+            let Some(id) = id else { return };
+            if refused() {
+                return;
+            }
+            if !this.armed.get_untracked() {
+                this.armed.set(true);
+                return;
+            }
+            let navigate = navigate.clone();
+            leptos::task::spawn_local(async move {
+                let fields = BTreeMap::from([(DELETED.to_owned(), Value::Bool(true))]);
+                match save_fields(sync, kind, id, unit, None, fields).await {
+                    Ok(()) => navigate("/duty", Default::default()),
+                    Err(e) => this.error.set(Some(e)),
+                }
+            });
+        };
+        (this, tap)
+    }
 }
 
 /// The local time now, refreshed every 20 seconds while the view lives.

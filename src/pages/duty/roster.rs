@@ -3,8 +3,6 @@
 //! happen), the coverage periods, the alerts in force, and for admins
 //! adding, correcting and deleting shifts and copying last week.
 
-use std::collections::BTreeMap;
-
 use anyuan_core::duty::{
     self, DutyData, Gap, Shift, day_start, gaps, required_periods, shift_status, shifts_on_day,
     week_start,
@@ -12,16 +10,15 @@ use anyuan_core::duty::{
 use anyuan_core::kind::Kind;
 use anyuan_core::record::RecordId;
 use anyuan_core::timefmt;
-use anyuan_core::validate::{DELETED, format_date_time};
+use anyuan_core::validate::format_date_time;
 use chrono::{Duration, NaiveDate};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
-use serde_json::Value;
 use uuid::Uuid;
 
 use super::{
-    duty_data, hm, is_admin, now_signal, own_route_record, role_label, scope, status_word,
+    DeleteTwice, duty_data, hm, is_admin, now_signal, own_route_record, role_label,
+    save_then_roster, scope, status_word,
 };
 use crate::clock;
 use crate::components::form::{Field, FormActions, FormState, SaveErrorView, save_fields};
@@ -268,10 +265,7 @@ fn ShiftForm(existing: Option<anyuan_core::Record>) -> impl IntoView {
         ),
     ];
     let id = existing.as_ref().map(|r| r.id);
-    let draft = match id {
-        Some(id) => format!("duty_shift:{id}"),
-        None => "duty_shift:new".to_owned(),
-    };
+    let draft = crate::components::form::draft_key("duty_shift", id);
     let form = FormState::new(
         Kind::DutyShift,
         &SHIFT_FIELDS,
@@ -279,17 +273,7 @@ fn ShiftForm(existing: Option<anyuan_core::Record>) -> impl IntoView {
         &defaults,
         Some(draft),
     );
-    let navigate = use_navigate();
-    let nav = navigate.clone();
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let navigate = nav.clone();
-        leptos::task::spawn_local(async move {
-            if form.save(unit, None, BTreeMap::new()).await.is_some() {
-                navigate("/duty", Default::default());
-            }
-        });
-    };
+    let submit = save_then_roster(form, unit);
     // A shift with a log is not deleted (tracked: a check-in may arrive).
     let has_log = Memo::new(move |_| {
         id.is_some_and(|id| {
@@ -297,26 +281,10 @@ fn ShiftForm(existing: Option<anyuan_core::Record>) -> impl IntoView {
             !duty::shift_log(id, &d).is_empty()
         })
     });
-    let armed = RwSignal::new(false);
-    let error = RwSignal::new(None::<SaveError>);
-    let delete = move |_| {
-        let Some(id) = id else { return };
-        if has_log.get_untracked() {
-            return;
-        }
-        if !armed.get_untracked() {
-            armed.set(true);
-            return;
-        }
-        let navigate = navigate.clone();
-        leptos::task::spawn_local(async move {
-            let fields = BTreeMap::from([(DELETED.to_owned(), Value::Bool(true))]);
-            match save_fields(sync, Kind::DutyShift, id, unit, None, fields).await {
-                Ok(()) => navigate("/duty", Default::default()),
-                Err(e) => error.set(Some(e)),
-            }
+    let (DeleteTwice { armed, error }, delete) =
+        DeleteTwice::new(sync, Kind::DutyShift, id, unit, move || {
+            has_log.get_untracked()
         });
-    };
     let editing = id.is_some();
     view! {
         <section class="page" data-testid=if editing { "page-duty-shift-edit" } else { "page-duty-shift-new" }>

@@ -96,10 +96,7 @@ pub fn LessonEdit() -> impl IntoView {
         .iter()
         .map(|f| (*f, prefill.get(*f).cloned().unwrap_or_default()))
         .collect();
-    let draft = match id {
-        Some(id) => format!("lesson:{id}"),
-        None => "lesson:new".to_owned(),
-    };
+    let draft = crate::components::form::draft_key("lesson", id);
     let form = FormState::new(
         Kind::SafetyLesson,
         &FIELDS,
