@@ -427,16 +427,9 @@ pub async fn open_shift(browser: &Browser, person: &str) -> Result<String> {
         } else {
             std::time::Duration::from_secs(5)
         };
-        let clicked = poll(&format!("the shift of {person}"), wait, || async {
-            let clicked = browser
-                .eval(&format!(
-                    "const b = document.querySelector({s}); if (!b) return false; b.click(); return true",
-                    s = json!(selector)
-                ))
-                .await?;
-            Ok((clicked == json!(true)).then_some(()))
-        })
-        .await;
+        let clicked = browser
+            .click_selector(&selector, &format!("the shift of {person}"), wait)
+            .await;
         if clicked.is_ok() {
             found = true;
             break;

@@ -278,6 +278,26 @@ impl Browser {
             .with_context(|| format!("clicking {}", testid(id)))
     }
 
+    /// Clicks the first element matching the CSS `selector` once one is
+    /// there, waiting up to `wait` (`what` names it in the error); for a
+    /// button inside one row of a list, which a test id alone cannot name.
+    pub async fn click_selector(
+        &self,
+        selector: &str,
+        what: &str,
+        wait: std::time::Duration,
+    ) -> Result<()> {
+        let script = format!(
+            "const b = document.querySelector({s}); if (!b) return false; b.click(); return true",
+            s = json!(selector)
+        );
+        poll(what, wait, || async {
+            let clicked = self.eval(&script).await?;
+            Ok((clicked == json!(true)).then_some(()))
+        })
+        .await
+    }
+
     /// Saves a screenshot and the page source under tests/e2e/artifacts/;
     /// returns the screenshot's path.
     pub async fn save_artifacts(&self, label: &str) -> Result<PathBuf> {

@@ -225,16 +225,13 @@ async fn click_in(
         "[data-testid={item}][data-{attr}={}] [data-testid={button}]",
         json!(value)
     );
-    poll(&format!("{button} of {value}"), Duration::from_secs(10), || async {
-        let clicked = browser
-            .eval(&format!(
-                "const b = document.querySelector({s}); if (!b) return false; b.click(); return true",
-                s = json!(selector)
-            ))
-            .await?;
-        Ok((clicked == json!(true)).then_some(()))
-    })
-    .await
+    browser
+        .click_selector(
+            &selector,
+            &format!("{button} of {value}"),
+            Duration::from_secs(10),
+        )
+        .await
 }
 
 /// The coverage period `name`'s status word on the roster.
