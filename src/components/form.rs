@@ -70,9 +70,8 @@ impl FormState {
     ) -> FormState {
         let sync = use_sync();
         let id = existing.map(|r| r.id);
-        let initial: BTreeMap<String, String> = fields
-            .iter()
-            .map(|f| {
+        let initial: BTreeMap<String, String> =
+            anyuan_core::order::map_of(fields.iter().map(|f| {
                 let value = match existing {
                     Some(r) => form::input_from_value(r.get(f)),
                     None => defaults
@@ -82,8 +81,7 @@ impl FormState {
                         .unwrap_or_default(),
                 };
                 (f.to_string(), value)
-            })
-            .collect();
+            }));
         let inputs = RwSignal::new(initial);
         let creating = existing.is_none();
         let checked = Memo::new(move |_| inputs.with(|i| form::check(kind, i, creating)));

@@ -3,7 +3,6 @@
 //! added offline; accounts live only on the server, so managing them needs
 //! the network, and the page says so when it is missing.
 
-use std::collections::BTreeMap;
 
 use anyuan_core::auth::{Role, may_manage_account};
 use anyuan_core::form;
@@ -107,7 +106,7 @@ fn Units() -> impl IntoView {
     let kind = RwSignal::new("school".to_string());
     let touched = RwSignal::new(false);
     let checked = Memo::new(move |_| {
-        let inputs = BTreeMap::from([
+        let inputs = anyuan_core::order::map_of([
             ("name".to_string(), name.get()),
             ("type".to_string(), kind.get()),
         ]);

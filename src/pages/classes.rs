@@ -1,7 +1,6 @@
 //! Classes (班级): the unit's class list, kept on the device and synced.
 //! School admins add and edit classes; everyone sees them offline.
 
-use std::collections::BTreeMap;
 
 use anyuan_core::form::{self, Checked};
 use anyuan_core::kind::Kind;
@@ -131,17 +130,12 @@ fn ClassForm(
     let sync = use_sync();
     let engine = sync.engine();
     let existing = id.and_then(|id| engine.local.with(|r| r.record(id)));
-    let inputs = RwSignal::new(
-        FIELDS
-            .iter()
-            .map(|f| {
-                (
-                    f.to_string(),
-                    form::input_from_value(existing.as_ref().and_then(|r| r.get(f))),
-                )
-            })
-            .collect::<BTreeMap<_, _>>(),
-    );
+    let inputs = RwSignal::new(anyuan_core::order::map_of(FIELDS.iter().map(|f| {
+        (
+            f.to_string(),
+            form::input_from_value(existing.as_ref().and_then(|r| r.get(f))),
+        )
+    })));
     let touched = RwSignal::new(false);
     let checked = Memo::new(move |_| inputs.with(|i| form::check(Kind::Class, i, id.is_none())));
     let error = RwSignal::new(None::<SaveError>);

@@ -2,7 +2,6 @@
 //! every change the server refused, with its reason and a way to fix and
 //! resend it or to discard it explicitly.
 
-use std::collections::BTreeMap;
 
 use anyuan_core::form;
 use anyuan_core::sync::client::RefusedChange;
@@ -93,14 +92,13 @@ fn RefusedItem(item: RefusedChange) -> impl IntoView {
     let id = item.change.id;
     let kind = item.change.kind;
     let reason = item.reason.clone();
-    let inputs = RwSignal::new(
+    let inputs = RwSignal::new(anyuan_core::order::map_of(
         item.change
             .fields
             .iter()
             .filter(|(k, _)| k.as_str() != "deleted")
-            .map(|(k, w)| (k.clone(), form::input_from_value(Some(&w.value))))
-            .collect::<BTreeMap<String, String>>(),
-    );
+            .map(|(k, w)| (k.clone(), form::input_from_value(Some(&w.value)))),
+    ));
     let confirm_discard = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let resend = move |_| {

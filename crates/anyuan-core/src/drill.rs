@@ -728,7 +728,7 @@ pub fn timing(kind: Option<DrillKind>, participating: &[RecordId], entries: &[En
         t.missing += a.missing.unwrap_or(0);
         t.injured += a.injured.unwrap_or(0);
     }
-    let arrived: BTreeSet<&str> = t.arrivals.iter().map(|a| a.class.as_str()).collect();
+    let arrived: BTreeSet<&str> = crate::order::set_of(t.arrivals.iter().map(|a| a.class.as_str()));
     t.missing_classes = participating
         .iter()
         .filter(|c| !arrived.contains(c.to_string().as_str()))
@@ -853,7 +853,7 @@ impl Requirement {
 
     /// The record fields that store it.
     pub fn fields(self) -> BTreeMap<String, Value> {
-        BTreeMap::from([
+        crate::order::map_of([
             ("drill_kind".to_owned(), Value::from(self.kind.code())),
             ("per_term".to_owned(), Value::from(self.per_term)),
             ("due_week".to_owned(), Value::from(self.due_week)),

@@ -578,13 +578,13 @@ impl LessonData {
     /// The default themes' codes, then every other theme the data uses, for
     /// a theme input's suggestions.
     pub fn known_themes(&self) -> Vec<String> {
-        let own: BTreeSet<&str> = self
-            .plan
-            .iter()
-            .map(|e| e.theme.as_str())
-            .chain(self.lessons.iter().map(|l| l.theme.as_str()))
-            .filter(|t| !t.is_empty() && theme_rank(t).0 == THEMES.len())
-            .collect();
+        let own: BTreeSet<&str> = crate::order::set_of(
+            self.plan
+                .iter()
+                .map(|e| e.theme.as_str())
+                .chain(self.lessons.iter().map(|l| l.theme.as_str()))
+                .filter(|t| !t.is_empty() && theme_rank(t).0 == THEMES.len()),
+        );
         THEMES
             .iter()
             .map(|c| c.code)
@@ -988,18 +988,14 @@ pub fn sort_by_gaps(classes: &mut [ClassFour]) {
 /// A teacher's classes in `term`: live classes where the plan assigns them a
 /// theme or where they logged a lesson; by grade and name.
 pub fn my_classes(data: &LessonData, me: Uuid, term: Term) -> Vec<&ClassInfo> {
-    let mut ids: BTreeSet<RecordId> = data
-        .lessons
-        .iter()
-        .filter(|l| l.term() == term && l.by(me))
-        .map(|l| l.class)
-        .collect();
-    let planned: BTreeSet<RecordId> = data
-        .plan
-        .iter()
-        .filter(|e| e.term == term)
-        .map(|e| e.class)
-        .collect();
+    let mut ids: BTreeSet<RecordId> = crate::order::set_of(
+        data.lessons
+            .iter()
+            .filter(|l| l.term() == term && l.by(me))
+            .map(|l| l.class),
+    );
+    let planned: BTreeSet<RecordId> =
+        crate::order::set_of(data.plan.iter().filter(|e| e.term == term).map(|e| e.class));
     for class in planned {
         if data
             .plan_of(class, term)
@@ -1145,11 +1141,11 @@ pub fn copy_plan(
     to_term: Term,
     keep_teachers: bool,
 ) -> Vec<BTreeMap<String, Value>> {
-    let existing: BTreeSet<String> = data
-        .plan_of(to_class, to_term)
-        .into_iter()
-        .map(|e| e.theme.clone())
-        .collect();
+    let existing: BTreeSet<String> = crate::order::set_of(
+        data.plan_of(to_class, to_term)
+            .into_iter()
+            .map(|e| e.theme.clone()),
+    );
     data.plan_of(from_class, from_term)
         .into_iter()
         .filter(|e| !existing.contains(&e.theme) && e.hours > 0)

@@ -124,7 +124,7 @@ pub fn four_report(input: &ReportInput<'_>) -> Result<Table, ReportError> {
     let term = input.params.term.ok_or(ReportError::missing("term"))?;
     let data = LessonData::from_records(input.records);
     let mut table = Table::new("四落实情况", "Four in place", four_columns());
-    let units: BTreeSet<_> = data.classes.values().map(|c| c.unit).collect();
+    let units: BTreeSet<_> = crate::order::set_of(data.classes.values().map(|c| c.unit));
     for unit in units {
         for c in school_four(&data, unit, term).classes {
             table.rows.push(four_row(&c, input.lang));

@@ -210,10 +210,11 @@ impl Record {
 
     /// The current values, e.g. for [`validate::validate`].
     pub fn values(&self) -> BTreeMap<String, Value> {
-        self.fields
-            .iter()
-            .map(|(k, v)| (k.clone(), v.value.clone()))
-            .collect()
+        crate::order::map_of(
+            self.fields
+                .iter()
+                .map(|(k, v)| (k.clone(), v.value.clone())),
+        )
     }
 
     /// Whether the record is deleted (its `deleted` field is `true`).

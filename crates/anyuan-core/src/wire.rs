@@ -436,19 +436,15 @@ impl From<&Record> for RecordV1 {
             kind: r.kind,
             unit: r.unit,
             parent: r.parent,
-            fields: r
-                .fields
-                .iter()
-                .map(|(k, f)| {
-                    let v = FieldV1 {
-                        value: f.value.clone(),
-                        stamp: f.stamp,
-                        seen: f.seen,
-                        runner_up: f.runner_up,
-                    };
-                    (k.clone(), v)
-                })
-                .collect(),
+            fields: crate::order::map_of(r.fields.iter().map(|(k, f)| {
+                let v = FieldV1 {
+                    value: f.value.clone(),
+                    stamp: f.stamp,
+                    seen: f.seen,
+                    runner_up: f.runner_up,
+                };
+                (k.clone(), v)
+            })),
             received_ms: r.received_ms,
         }
     }

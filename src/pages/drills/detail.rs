@@ -1,7 +1,6 @@
 //! One drill: its plan, its timings once run, its evaluation and
 //! improvements, and what can be done next.
 
-use std::collections::BTreeMap;
 
 use anyuan_core::drill::{self, Drill, Status};
 use anyuan_core::export::ReportParams;
@@ -95,8 +94,10 @@ fn Detail(id: RecordId) -> impl IntoView {
             return;
         }
         leptos::task::spawn_local(async move {
-            let fields =
-                BTreeMap::from([("status".to_owned(), Value::from(Status::Cancelled.code()))]);
+            let fields = anyuan_core::order::map_of([(
+                "status".to_owned(),
+                Value::from(Status::Cancelled.code()),
+            )]);
             if let Err(e) = save_fields(sync, Kind::Drill, id, unit, None, fields).await {
                 error.set(Some(e));
             }

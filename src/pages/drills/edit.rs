@@ -66,7 +66,7 @@ pub fn DrillEdit() -> impl IntoView {
         ev.prevent_default();
         let navigate = navigate.clone();
         let extra = if creating {
-            BTreeMap::from([("status".to_owned(), Value::from(Status::Planned.code()))])
+            anyuan_core::order::map_of([("status".to_owned(), Value::from(Status::Planned.code()))])
         } else {
             BTreeMap::new()
         };

@@ -123,7 +123,7 @@ pub(crate) fn Fixes(drill: RecordId, unit: UnitId) -> impl IntoView {
     let today = clock::local_now().date();
     let mark_done = move |id: RecordId| {
         leptos::task::spawn_local(async move {
-            let fields = BTreeMap::from([("done".to_owned(), Value::Bool(true))]);
+            let fields = anyuan_core::order::map_of([("done".to_owned(), Value::Bool(true))]);
             if let Err(e) = save_fields(sync, Kind::DrillFix, id, unit, Some(drill), fields).await {
                 error.set(Some(e));
             }

@@ -301,7 +301,7 @@ fn RequirementsEditor(on_done: impl Fn() + Clone + Send + Sync + 'static) -> imp
             due_week: due,
         } in &rows_for_save
         {
-            let inputs = BTreeMap::from([
+            let inputs = anyuan_core::order::map_of([
                 ("drill_kind".to_owned(), kind.code().to_owned()),
                 ("per_term".to_owned(), per.get_untracked()),
                 ("due_week".to_owned(), due.get_untracked()),

@@ -44,9 +44,10 @@ pub(crate) fn ran_on(sync: SyncCtx) -> BTreeMap<RecordId, NaiveDate> {
             *slot = (*slot).min(at);
         }
     }
-    out.into_iter()
-        .map(|(id, at)| (id, clock::local_at(at).date()))
-        .collect()
+    anyuan_core::order::map_of(
+        out.into_iter()
+            .map(|(id, at)| (id, clock::local_at(at).date())),
+    )
 }
 
 /// A stopwatch reading: `03:25`, `1:03:25`.

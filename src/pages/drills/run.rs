@@ -223,7 +223,7 @@ fn Stopwatch(id: RecordId) -> impl IntoView {
     // Saves a stopwatch entry now; returns its id.
     let record_entry = move |what: What, extra: BTreeMap<String, Value>| {
         let now = running.get_untracked().map_or(0, |r| r.elapsed());
-        let mut fields = BTreeMap::from([
+        let mut fields = anyuan_core::order::map_of([
             ("what".to_owned(), Value::from(what.code())),
             ("at".to_owned(), Value::from(clock::wall_ms())),
             ("elapsed".to_owned(), Value::from(now)),
@@ -239,7 +239,8 @@ fn Stopwatch(id: RecordId) -> impl IntoView {
     };
     let set_status = move |status: Status| {
         leptos::task::spawn_local(async move {
-            let fields = BTreeMap::from([("status".to_owned(), Value::from(status.code()))]);
+            let fields =
+                anyuan_core::order::map_of([("status".to_owned(), Value::from(status.code()))]);
             if let Err(e) = save_fields(sync, Kind::Drill, id, unit, None, fields).await {
                 error.set(Some(e));
             }
@@ -414,7 +415,7 @@ fn ClassRow(
         let expected = size.unwrap_or(0);
         record_entry(
             What::Arrival,
-            BTreeMap::from([
+            anyuan_core::order::map_of([
                 ("class".to_owned(), Value::from(key2.clone())),
                 ("class_name".to_owned(), Value::from(name.clone())),
                 ("expected".to_owned(), Value::from(expected)),

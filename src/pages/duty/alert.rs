@@ -199,7 +199,7 @@ fn Detail(alert: Memo<Option<WeatherAlert>>) -> impl IntoView {
         {
             return;
         }
-        let fields = BTreeMap::from([(
+        let fields = anyuan_core::order::map_of([(
             "until".to_owned(),
             Value::from(format_date_time(clock::local_now())),
         )]);
@@ -285,7 +285,8 @@ fn Checklist(alert: Memo<Option<WeatherAlert>>, data: Memo<duty::DutyData>) -> i
             } else {
                 let mut r = Ok(());
                 for tid in ticks {
-                    let fields = BTreeMap::from([(DELETED.to_owned(), Value::Bool(true))]);
+                    let fields =
+                        anyuan_core::order::map_of([(DELETED.to_owned(), Value::Bool(true))]);
                     r = save_fields(sync, Kind::AlertTick, tid, scope.unit, None, fields).await;
                     if r.is_err() {
                         break;
@@ -361,7 +362,7 @@ fn ReportForm(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         form.set("at", format_date_time(clock::local_now()));
-        let extra = BTreeMap::from([("by".to_owned(), Value::from(by.clone()))]);
+        let extra = anyuan_core::order::map_of([("by".to_owned(), Value::from(by.clone()))]);
         leptos::task::spawn_local(async move {
             if form.save(unit, None, extra).await.is_some() {
                 form.inputs.update(|i| {

@@ -89,11 +89,11 @@ fn Editor() -> impl IntoView {
         let (id, fields) = match saved.get_untracked().1 {
             ChecklistSource::Own(id) => (
                 id,
-                BTreeMap::from([("items".to_owned(), Value::from(encoded))]),
+                anyuan_core::order::map_of([("items".to_owned(), Value::from(encoded))]),
             ),
             _ => (
                 RecordId(Uuid::now_v7()),
-                BTreeMap::from([
+                anyuan_core::order::map_of([
                     ("alert_type".to_owned(), Value::from(t_now.code())),
                     ("items".to_owned(), Value::from(encoded)),
                 ]),
@@ -124,7 +124,7 @@ fn Editor() -> impl IntoView {
         let ids = data.with_untracked(|d| own_checklists(&d.checklists, scope.unit, t_now));
         leptos::task::spawn_local(async move {
             for id in ids {
-                let fields = BTreeMap::from([(DELETED.to_owned(), Value::Bool(true))]);
+                let fields = anyuan_core::order::map_of([(DELETED.to_owned(), Value::Bool(true))]);
                 if let Err(e) =
                     save_fields(sync, Kind::AlertChecklist, id, scope.unit, None, fields).await
                 {

@@ -153,7 +153,7 @@ impl DeleteTwice {
             }
             let navigate = navigate.clone();
             leptos::task::spawn_local(async move {
-                let fields = BTreeMap::from([(DELETED.to_owned(), Value::Bool(true))]);
+                let fields = anyuan_core::order::map_of([(DELETED.to_owned(), Value::Bool(true))]);
                 match save_fields(sync, kind, id, unit, None, fields).await {
                     Ok(()) => navigate("/duty", Default::default()),
                     Err(e) => this.error.set(Some(e)),

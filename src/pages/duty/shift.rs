@@ -3,7 +3,6 @@
 //! that add to it. Every log entry is its own child record, so two phones
 //! logging at once never touch the same record.
 
-use std::collections::BTreeMap;
 
 use anyuan_core::duty::{
     CheckAction, LogEntry, Shift, ShiftStatus, handovers_for, incident_type_label, shift_log,
@@ -85,7 +84,7 @@ fn Detail(shift: Memo<Option<Shift>>) -> impl IntoView {
             CheckAction::CheckIn => "check_in",
             CheckAction::CheckOut => "check_out",
         };
-        let fields = BTreeMap::from([
+        let fields = anyuan_core::order::map_of([
             ("action".to_owned(), Value::from(code)),
             (
                 "at".to_owned(),
@@ -204,7 +203,7 @@ fn LogForm(
     );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut extra = BTreeMap::from([("by".to_owned(), Value::from(by.clone()))]);
+        let mut extra = anyuan_core::order::map_of([("by".to_owned(), Value::from(by.clone()))]);
         if kind == Kind::DutyHandover {
             extra.insert(
                 "at".to_owned(),

@@ -40,7 +40,8 @@ fn fours(d: &LessonData, view: View, me: uuid::Uuid, unit: UnitId, term: Term) -
             .collect(),
         View::School => school_four(d, unit, term).classes,
         View::District => {
-            let units: BTreeSet<UnitId> = d.classes.values().map(|c| c.unit).collect();
+            let units: BTreeSet<UnitId> =
+                anyuan_core::order::set_of(d.classes.values().map(|c| c.unit));
             units
                 .into_iter()
                 .flat_map(|u| school_four(d, u, term).classes)

@@ -130,10 +130,8 @@ pub fn LessonPlan() -> impl IntoView {
         });
     };
     let check = move |inputs: &[(&str, String)], creating: bool| {
-        let inputs: BTreeMap<String, String> = inputs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), v.clone()))
-            .collect();
+        let inputs: BTreeMap<String, String> =
+            anyuan_core::order::map_of(inputs.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
         let checked = form::check(Kind::LessonTermPlan, &inputs, creating);
         match checked.problems.values().next() {
             Some(p) => {
@@ -151,7 +149,7 @@ pub fn LessonPlan() -> impl IntoView {
         let name = id.and_then(|id| {
             teachers.with_untracked(|t| t.iter().find(|(i, _)| *i == id).map(|(_, n)| n.clone()))
         });
-        BTreeMap::from([
+        anyuan_core::order::map_of([
             (
                 "teacher".to_owned(),
                 id.map_or(Value::Null, |i| Value::from(i.to_string())),
@@ -207,7 +205,7 @@ pub fn LessonPlan() -> impl IntoView {
             t().plan_copied.replace("{n}", &n.to_string())
         }));
         for m in maps {
-            save(RecordId(Uuid::now_v7()), m.into_iter().collect());
+            save(RecordId(Uuid::now_v7()), m);
         }
     };
     let copy_from = RwSignal::new(String::new());
@@ -272,7 +270,7 @@ pub fn LessonPlan() -> impl IntoView {
                                         }).collect_view()}
                                     </select></td>
                                     <td><button type="button" class="btn" data-testid="plan-row-remove"
-                                        on:click=move |_| save(id, BTreeMap::from([(DELETED.to_owned(), Value::Bool(true))]))>
+                                        on:click=move |_| save(id, anyuan_core::order::map_of([(DELETED.to_owned(), Value::Bool(true))]))>
                                         {move || t().plan_remove}
                                     </button></td>
                                 </tr>

@@ -18,6 +18,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::order::map_of;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -132,17 +134,12 @@ impl Replica {
 
     /// Every record as the user sees it.
     pub fn records(&self) -> BTreeMap<RecordId, Record> {
-        let mut all: BTreeMap<RecordId, Option<Record>> = self
-            .base
-            .iter()
-            .map(|(k, v)| (*k, Some(v.clone())))
-            .collect();
+        let mut all: BTreeMap<RecordId, Option<Record>> =
+            map_of(self.base.iter().map(|(k, v)| (*k, Some(v.clone()))));
         for c in self.local_changes() {
             apply(all.entry(c.record).or_default(), c);
         }
-        all.into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k, v)))
-            .collect()
+        map_of(all.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))))
     }
 
     /// Whether the record has changes the server has not accepted yet.
@@ -163,14 +160,10 @@ impl Replica {
             return Err(EditError::Immutable);
         }
         let stamp = self.clock.tick(wall_ms);
-        let fields = edit
-            .fields
-            .into_iter()
-            .map(|(k, value)| {
-                let seen = current.as_ref().and_then(|r| r.stamp_of(&k));
-                (k, FieldWriteV1 { value, seen })
-            })
-            .collect();
+        let fields = map_of(edit.fields.into_iter().map(|(k, value)| {
+            let seen = current.as_ref().and_then(|r| r.stamp_of(&k));
+            (k, FieldWriteV1 { value, seen })
+        }));
         let change = ChangeV1 {
             id,
             record: edit.record,
@@ -316,11 +309,8 @@ impl Replica {
             .position(|r| r.change.id == id)
             .ok_or(EditError::NotRefused(id))?;
         let old = self.refused.remove(i).change;
-        let mut fields: BTreeMap<String, Value> = old
-            .fields
-            .iter()
-            .map(|(k, w)| (k.clone(), w.value.clone()))
-            .collect();
+        let mut fields: BTreeMap<String, Value> =
+            map_of(old.fields.iter().map(|(k, w)| (k.clone(), w.value.clone())));
         fields.extend(corrected);
         let edit = Edit {
             record: old.record,
