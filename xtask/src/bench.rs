@@ -681,6 +681,7 @@ fn write_counter(ctx: &Ctx) -> Result<PathBuf> {
     Ok(dir)
 }
 
+/// trunk builds the counter; its JS is then minified like the app's.
 fn build_counter(ctx: &Ctx, dir: &Path) -> Result<()> {
     run(ctx
         .cmd("trunk")
@@ -689,7 +690,15 @@ fn build_counter(ctx: &Ctx, dir: &Path) -> Result<()> {
             "CARGO_TARGET_DIR",
             ctx.target_dir.join("bench-counter-target"),
         )
-        .args(["build", "--release"]))
+        // No integrity hashes: the JS changes after trunk, as the app's does.
+        .args(["build", "--release", "--no-sri"]))?;
+    for entry in std::fs::read_dir(dir.join("dist"))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "js") {
+            crate::split::minify_js(ctx, &path)?;
+        }
+    }
+    Ok(())
 }
 
 /// The `[profile.release]` table of a manifest, verbatim, so the counter is

@@ -15,6 +15,8 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 /// binaryen from npm. Never Debian's binaryen (108): its `-Oz` output breaks
 /// at runtime in Chromium.
 pub const BINARYEN_VERSION: &str = "132.0.0";
+/// terser from npm minifies the JS glue (see `split::minify_js`).
+pub const TERSER_VERSION: &str = "5.51.4";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -43,11 +45,13 @@ fn install_inner(ctx: &mut Ctx, browser: Browser) -> Result<()> {
     step("trunk", || trunk(ctx))?;
     let wasm_bindgen = step("wasm-bindgen-cli", || wasm_bindgen(ctx))?;
     let (wasm_opt_bin, wasm_opt) = step("wasm-opt", || wasm_opt(ctx))?;
+    let terser_bin = step("terser", || terser(ctx))?;
     if browser == Browser::Yes {
         step("chromium", || chromium(ctx))?;
     }
 
     ctx.prepend_path(&wasm_opt_bin);
+    ctx.prepend_path(&terser_bin);
     ctx.set_env("TRUNK_SKIP_VERSION_CHECK", "true");
     ctx.set_env("TRUNK_OFFLINE", "true");
     ctx.set_env("TRUNK_TOOLS_WASM_BINDGEN", &wasm_bindgen);
@@ -157,12 +161,7 @@ fn wasm_opt(ctx: &Ctx) -> Result<((PathBuf, String), Outcome)> {
             Outcome::Present(format!("binaryen {want}")),
         ));
     }
-    std::fs::create_dir_all(&prefix)?;
-    run(ctx
-        .cmd("npm")
-        .args(["install", "--no-audit", "--no-fund", "--prefix"])
-        .arg(&prefix)
-        .arg(format!("binaryen@{BINARYEN_VERSION}")))?;
+    npm_install(ctx, &prefix, &format!("binaryen@{BINARYEN_VERSION}"))?;
     match found(&bin) {
         Some(v) if v == want => {}
         other => bail!(
@@ -174,6 +173,33 @@ fn wasm_opt(ctx: &Ctx) -> Result<((PathBuf, String), Outcome)> {
         (bin, want.clone()),
         Outcome::Installed(format!("binaryen {want}")),
     ))
+}
+
+/// Installs terser from npm into the tools cache; returns its bin directory.
+fn terser(ctx: &Ctx) -> Result<(PathBuf, Outcome)> {
+    let prefix = tools_cache().join("terser");
+    let bin = prefix.join("node_modules").join(".bin");
+    let want = format!("terser {TERSER_VERSION}");
+    let found = || probe(ctx.cmd(bin.join("terser")).arg("--version"));
+    if found().as_deref() == Some(want.as_str()) {
+        return Ok((bin, Outcome::Present(want)));
+    }
+    npm_install(ctx, &prefix, &format!("terser@{TERSER_VERSION}"))?;
+    let got = found();
+    if got.as_deref() != Some(want.as_str()) {
+        bail!("after installing, terser says {got:?}, expected {want:?}");
+    }
+    Ok((bin, Outcome::Installed(want)))
+}
+
+/// `npm install <spec>` into its own prefix (a folder of the tools cache).
+fn npm_install(ctx: &Ctx, prefix: &Path, spec: &str) -> Result<()> {
+    std::fs::create_dir_all(prefix)?;
+    run(ctx
+        .cmd("npm")
+        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .arg(prefix)
+        .arg(spec))
 }
 
 fn chromium(ctx: &Ctx) -> Result<((), Outcome)> {

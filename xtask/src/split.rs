@@ -85,6 +85,9 @@ fn build_into(ctx: &Ctx, input: &Path, dist: &Path) -> Result<Output> {
     wasm_files.extend(chunks.iter().cloned());
     optimize_all(ctx, &wasm_files)?;
     let out = publish(&staging, &chunks, dist)?;
+    crate::ctx::each_in_parallel(&[&out.main_js, &out.link_js], |js| {
+        minify_js(ctx, &dist.join(js))
+    })?;
     inject_start_script(&dist.join("index.html"), &out)?;
     let lazy: Vec<String> = out.chunks.iter().map(|c| format!("/{c}")).collect();
     crate::pwa::stamp_service_worker(dist, &lazy)?;
@@ -227,6 +230,21 @@ fn optimize(ctx: &Ctx, file: &Path) -> Result<()> {
     let mut cmd = ctx.cmd("wasm-opt");
     cmd.arg("-Oz").arg(file).arg("-o").arg(&out);
     run(&mut cmd)?;
+    std::fs::rename(&out, file)?;
+    Ok(())
+}
+
+/// Minifies a JS file in place with terser (as an ES module: its exports
+/// and the strings that name other files stay as they are). The
+/// wasm-bindgen glue is 69 KB of readable JS; minified it is 31 KB, 2 KB
+/// less after brotli.
+pub fn minify_js(ctx: &Ctx, file: &Path) -> Result<()> {
+    let out = file.with_extension("min.js");
+    run(ctx
+        .cmd("terser")
+        .arg(file)
+        .args(["--module", "--compress", "--mangle", "--output"])
+        .arg(&out))?;
     std::fs::rename(&out, file)?;
     Ok(())
 }
