@@ -3,7 +3,6 @@
 //! added offline; accounts live only on the server, so managing them needs
 //! the network, and the page says so when it is missing.
 
-
 use anyuan_core::auth::{Role, may_manage_account};
 use anyuan_core::form;
 use anyuan_core::kind::Kind;

@@ -1,7 +1,6 @@
 //! Classes (班级): the unit's class list, kept on the device and synced.
 //! School admins add and edit classes; everyone sees them offline.
 
-
 use anyuan_core::form::{self, Checked};
 use anyuan_core::kind::Kind;
 use anyuan_core::record::{Record, RecordId};

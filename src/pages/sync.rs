@@ -2,7 +2,6 @@
 //! every change the server refused, with its reason and a way to fix and
 //! resend it or to discard it explicitly.
 
-
 use anyuan_core::form;
 use anyuan_core::sync::client::RefusedChange;
 use leptos::prelude::*;

@@ -681,7 +681,8 @@ fn write_counter(ctx: &Ctx) -> Result<PathBuf> {
     Ok(dir)
 }
 
-/// trunk builds the counter; its JS is then minified like the app's.
+/// trunk builds the counter; then its imports are shortened and its JS
+/// minified, as the app's are.
 fn build_counter(ctx: &Ctx, dir: &Path) -> Result<()> {
     run(ctx
         .cmd("trunk")
@@ -692,13 +693,19 @@ fn build_counter(ctx: &Ctx, dir: &Path) -> Result<()> {
         )
         // No integrity hashes: the JS changes after trunk, as the app's does.
         .args(["build", "--release", "--no-sri"]))?;
-    for entry in std::fs::read_dir(dir.join("dist"))? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "js") {
-            crate::split::minify_js(ctx, &path)?;
+    let dist = dir.join("dist");
+    let with_end = |end: &str| -> Result<PathBuf> {
+        for entry in std::fs::read_dir(&dist)? {
+            let path = entry?.path();
+            if path.to_str().is_some_and(|p| p.ends_with(end)) {
+                return Ok(path);
+            }
         }
-    }
-    Ok(())
+        bail!("the counter's dist has no *{end}")
+    };
+    let js = with_end(".js")?;
+    crate::imports::shorten_files(&with_end("_bg.wasm")?, &js)?;
+    crate::split::minify_js(ctx, &js)
 }
 
 /// The `[profile.release]` table of a manifest, verbatim, so the counter is

@@ -5,6 +5,7 @@ mod bench;
 mod build;
 mod compress;
 mod ctx;
+mod imports;
 mod install;
 mod postgres;
 mod pwa;

@@ -80,6 +80,10 @@ fn build_into(ctx: &Ctx, input: &Path, dist: &Path) -> Result<Output> {
 
     let chunks = split(input, &staging)?;
     bindgen(ctx, &staging)?;
+    crate::imports::shorten_files(
+        &staging.join(format!("{APP}_bg.wasm")),
+        &staging.join(format!("{APP}.js")),
+    )?;
     // The main module first: it takes longest.
     let mut wasm_files = vec![staging.join(format!("{APP}_bg.wasm"))];
     wasm_files.extend(chunks.iter().cloned());

@@ -1,7 +1,6 @@
 //! One drill: its plan, its timings once run, its evaluation and
 //! improvements, and what can be done next.
 
-
 use anyuan_core::drill::{self, Drill, Status};
 use anyuan_core::export::ReportParams;
 use anyuan_core::form::input_from_value;

@@ -3,7 +3,6 @@
 //! that add to it. Every log entry is its own child record, so two phones
 //! logging at once never touch the same record.
 
-
 use anyuan_core::duty::{
     CheckAction, LogEntry, Shift, ShiftStatus, handovers_for, incident_type_label, shift_log,
     shift_status,
