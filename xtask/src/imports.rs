@@ -14,21 +14,37 @@ use std::path::Path;
 use anyhow::{Context as _, Result, bail};
 use wasm_encoder::reencode::{Reencode as _, RoundtripReencoder};
 
-/// Shortens the imports of `wasm` (`<name>_bg.wasm`, as wasm-bindgen writes
-/// it) from its glue module `./<name>_bg.js`, in place, and in `js`.
+/// Shortens the imports of `wasm` from its glue module, in place, and in
+/// `js`. The glue module is the one import module named `…_bg.js`
+/// (wasm-bindgen's `./<out-name>_bg.js`; trunk renames the files after, so
+/// the file name does not tell).
 pub fn shorten_files(wasm: &Path, js: &Path) -> Result<()> {
-    let stem = wasm
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .context("a wasm file without a UTF-8 name")?;
-    let (new_wasm, renames) = shorten_wasm(&std::fs::read(wasm)?, &format!("./{stem}.js"))?;
-    if renames.is_empty() {
-        bail!("{} imports nothing from ./{stem}.js", wasm.display());
-    }
+    let bytes = std::fs::read(wasm)?;
+    let module = glue_module(&bytes).with_context(|| format!("in {}", wasm.display()))?;
+    let (new_wasm, renames) = shorten_wasm(&bytes, &module)?;
     let new_js = shorten_js(&std::fs::read_to_string(js)?, &renames)?;
     std::fs::write(wasm, new_wasm)?;
     std::fs::write(js, new_js)?;
     Ok(())
+}
+
+/// The one module the wasm imports from whose name ends in `_bg.js`.
+fn glue_module(wasm: &[u8]) -> Result<String> {
+    let mut modules = std::collections::BTreeSet::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let wasmparser::Payload::ImportSection(reader) = payload? {
+            for import in reader.into_imports() {
+                let module = import?.module;
+                if module.ends_with("_bg.js") {
+                    modules.insert(module.to_owned());
+                }
+            }
+        }
+    }
+    match modules.len() {
+        1 => Ok(modules.pop_first().expect("one module")),
+        n => bail!("expected imports from one `…_bg.js` glue module, found {n}: {modules:?}"),
+    }
 }
 
 /// The wasm with every import from `module` renamed, and the renames
@@ -173,9 +189,12 @@ mod tests {
     }
 
     #[test]
-    fn files_take_the_glue_module_from_the_wasm_name() {
+    fn files_find_the_glue_module_among_the_imports() {
         let dir = crate::test::TempDir::new("xtask-imports").unwrap();
-        let (wasm, js) = (dir.path().join("app_bg.wasm"), dir.path().join("app.js"));
+        let (wasm, js) = (
+            dir.path().join("app-0f3a_bg.wasm"),
+            dir.path().join("app-0f3a.js"),
+        );
         std::fs::write(&wasm, module()).unwrap();
         std::fs::write(
             &js,
@@ -190,11 +209,17 @@ mod tests {
             .collect();
         assert_eq!(names, ["a", "__wasm_split_load", "b"]);
 
-        // A wasm named after no module of its imports is refused, unchanged.
-        let other = dir.path().join("other_bg.wasm");
-        std::fs::write(&other, module()).unwrap();
+        // A wasm with no glue module to tell is refused, unchanged.
+        let mut imports = wasm_encoder::ImportSection::new();
+        imports.import("env", "f", wasm_encoder::EntityType::Function(0));
+        let mut types = wasm_encoder::TypeSection::new();
+        types.ty().function([], []);
+        let mut m = wasm_encoder::Module::new();
+        m.section(&types).section(&imports);
+        let other = dir.path().join("other.wasm");
+        std::fs::write(&other, m.clone().finish()).unwrap();
         assert!(shorten_files(&other, &js).is_err());
-        assert_eq!(std::fs::read(&other).unwrap(), module());
+        assert_eq!(std::fs::read(&other).unwrap(), m.finish());
     }
 
     #[test]
