@@ -258,10 +258,16 @@ impl Local {
 
     /// The records of one kind as the user sees them, deleted ones left out.
     pub fn records_of(&self, kind: Kind) -> Vec<Record> {
+        self.records_of_kinds(&[kind])
+    }
+
+    /// The records of these kinds as the user sees them, deleted ones left
+    /// out, in record id order. Only these records are copied.
+    pub fn records_of_kinds(&self, kinds: &[Kind]) -> Vec<Record> {
         self.with(|r| {
-            r.records()
+            r.records_where(|k| kinds.contains(&k))
                 .into_values()
-                .filter(|rec| rec.kind == kind && !rec.is_deleted())
+                .filter(|rec| !rec.is_deleted())
                 .collect()
         })
     }

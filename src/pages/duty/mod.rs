@@ -48,9 +48,7 @@ const KINDS: [Kind; 10] = [
 /// Every duty record on the device, parsed (tracked).
 pub(crate) fn duty_data(sync: SyncCtx) -> DutyData {
     sync.status.data_version.track();
-    let local = &sync.engine().local;
-    let records: Vec<_> = KINDS.iter().flat_map(|k| local.records_of(*k)).collect();
-    DutyData::from_records(&records)
+    DutyData::from_records(&sync.engine().local.records_of_kinds(&KINDS))
 }
 
 /// The signed-in user's unit and district.

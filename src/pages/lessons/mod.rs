@@ -18,11 +18,8 @@ use crate::sync::SyncCtx;
 /// The device's classes, term-plan entries and lessons, parsed (tracked).
 pub(crate) fn lesson_data(sync: SyncCtx) -> LessonData {
     sync.status.data_version.track();
-    let local = &sync.engine().local;
-    let mut records = local.records_of(Kind::Class);
-    records.extend(local.records_of(Kind::LessonTermPlan));
-    records.extend(local.records_of(Kind::SafetyLesson));
-    LessonData::from_records(&records)
+    let kinds = [Kind::Class, Kind::LessonTermPlan, Kind::SafetyLesson];
+    LessonData::from_records(&sync.engine().local.records_of_kinds(&kinds))
 }
 
 fn label_of(choices: &'static [Choice], code: &str, lang: Lang) -> &'static str {

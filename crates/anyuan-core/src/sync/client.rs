@@ -16,7 +16,7 @@
 //! join, pending changes stay applied on top whatever a pull brings, and a
 //! stamp the device made never reaches `base` when the server replaced it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::order::map_of;
 
@@ -134,10 +134,32 @@ impl Replica {
 
     /// Every record as the user sees it.
     pub fn records(&self) -> BTreeMap<RecordId, Record> {
-        let mut all: BTreeMap<RecordId, Option<Record>> =
-            map_of(self.base.iter().map(|(k, v)| (*k, Some(v.clone()))));
+        self.records_where(|_| true)
+    }
+
+    /// The records of the kinds `keep` accepts, as the user sees them: the
+    /// same as filtering [`Replica::records`] by kind, but only those
+    /// records are copied (a screen that needs one kind does not copy the
+    /// whole replica).
+    pub fn records_where(&self, keep: impl Fn(Kind) -> bool) -> BTreeMap<RecordId, Record> {
+        let mut all: BTreeMap<RecordId, Option<Record>> = map_of(
+            self.base
+                .iter()
+                .filter(|(_, v)| keep(v.kind))
+                .map(|(k, v)| (*k, Some(v.clone()))),
+        );
+        // A record's kind is its base's, or else its first local change's.
+        let mut left_out = BTreeSet::new();
         for c in self.local_changes() {
-            apply(all.entry(c.record).or_default(), c);
+            if let Some(rec) = all.get_mut(&c.record) {
+                apply(rec, c);
+            } else if self.base.contains_key(&c.record) || left_out.contains(&c.record) {
+                // Not a kind to keep.
+            } else if keep(c.kind) {
+                apply(all.entry(c.record).or_default(), c);
+            } else {
+                left_out.insert(c.record);
+            }
         }
         map_of(all.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))))
     }
@@ -489,6 +511,65 @@ mod tests {
                 .map(|r| (r.record.id, r.record.clone()))
                 .collect()
         );
+    }
+
+    #[test]
+    fn records_of_some_kinds_are_the_records_of_those_kinds() {
+        let mut s = Server::new();
+        let mut r = Replica::new(DeviceId(1));
+        let unit_edit = |rec: u128, name: &str| Edit {
+            record: RecordId(Uuid::from_u128(rec)),
+            kind: Kind::Unit,
+            unit: UNIT,
+            parent: None,
+            fields: serde_json::from_value(json!({"name": name, "level": "school"})).unwrap(),
+        };
+        // Synced: two classes and a unit.
+        r.edit(cid(1), class_edit(100, json!({"name": "一班"})), NOW)
+            .unwrap();
+        r.edit(cid(2), class_edit(101, json!({"name": "二班"})), NOW)
+            .unwrap();
+        r.edit(cid(3), unit_edit(200, "一中"), NOW).unwrap();
+        sync(&mut r, &mut s, &admin());
+        // Pending: a class renamed, one deleted, a new class and a new unit.
+        r.edit(cid(4), class_edit(100, json!({"name": "甲班"})), NOW)
+            .unwrap();
+        r.edit(cid(5), class_edit(101, json!({"deleted": true})), NOW)
+            .unwrap();
+        r.edit(cid(6), class_edit(102, json!({"name": "三班"})), NOW)
+            .unwrap();
+        r.edit(cid(7), unit_edit(201, "二中"), NOW).unwrap();
+        // Changes that name another kind than their record's (the server
+        // refuses those; a replica still shows them as `records` does).
+        let mut odd = r.outbox[0].clone();
+        odd.id = cid(8);
+        odd.kind = Kind::Unit;
+        r.outbox.push(odd);
+        let mut odd = r.outbox[3].clone();
+        odd.id = cid(9);
+        odd.kind = Kind::Class;
+        r.outbox.push(odd);
+
+        let all = r.records();
+        for keep in [
+            &[Kind::Class][..],
+            &[Kind::Unit],
+            &[Kind::Class, Kind::Unit],
+            &[Kind::Drill],
+        ] {
+            let want: BTreeMap<RecordId, Record> = all
+                .iter()
+                .filter(|(_, rec)| keep.contains(&rec.kind))
+                .map(|(k, v)| (*k, v.clone()))
+                .collect();
+            assert_eq!(r.records_where(|k| keep.contains(&k)), want, "{keep:?}");
+        }
+        let classes = r.records_where(|k| k == Kind::Class);
+        let name = |id: u128| classes[&RecordId(Uuid::from_u128(id))].get("name").cloned();
+        assert_eq!(name(100), Some(json!("甲班")));
+        assert_eq!(name(102), Some(json!("三班")));
+        assert_eq!(classes.len(), 3, "the deleted class is still a record");
+        assert_eq!(r.records_where(|k| k == Kind::Unit).len(), 2);
     }
 
     #[test]
