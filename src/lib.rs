@@ -20,7 +20,7 @@ pub mod sync;
 
 use leptos::prelude::*;
 use leptos_router::Lazy;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::path;
 
 use crate::components::header::Header;
@@ -28,7 +28,7 @@ use crate::components::nav::Nav;
 use crate::i18n::{I18n, use_i18n};
 use crate::session::Session;
 use crate::storage::StoreError;
-use crate::sync::Engine;
+use crate::sync::{Engine, SyncCtx};
 
 /// The whole app: language context, then sign-in or the signed-in shell.
 #[component]
@@ -59,20 +59,24 @@ pub fn App() -> impl IntoView {
 
 /// Opens the user's local data, then shows the shell. Errors opening the
 /// store (blocked upgrade, no IndexedDB) are shown in words.
+///
+/// A signal set once the engine has started, not a resource under
+/// `<Suspense>`: the same screens, without the async-derived and suspense
+/// machinery in the first load (the lazy modules that use them carry it).
 #[component]
 fn SignedIn(session: Session) -> impl IntoView {
     let i18n = use_i18n();
     let notice = RwSignal::new(None::<StoreError>);
-    let engine = LocalResource::new(move || {
-        let session = session.clone();
-        async move {
-            Engine::start(
-                session,
-                move || notice.set(Some(StoreError::Blocked)),
-                move || notice.set(Some(StoreError::Blocked)),
-            )
-            .await
-        }
+    let engine = RwSignal::new(None::<Result<SyncCtx, StoreError>>);
+    leptos::task::spawn_local(async move {
+        let started = Engine::start(
+            session,
+            move || notice.set(Some(StoreError::Blocked)),
+            move || notice.set(Some(StoreError::Blocked)),
+        )
+        .await;
+        // Signed out meanwhile: the signal is gone and nothing is shown.
+        let _ = engine.try_set(Some(started));
     });
     view! {
         {move || notice.get().map(|e| {
@@ -81,22 +85,21 @@ fn SignedIn(session: Session) -> impl IntoView {
                 {move || if i18n.lang.get() == anyuan_core::Lang::Zh { zh } else { en }}
             </div> }
         })}
-        <Suspense fallback=move || view! {
-            <p class="loading" role="status">{move || i18n.t().loading_local}</p>
-        }>
-            {move || engine.get().map(|result| match result {
-                Ok(ctx) => {
-                    provide_context(ctx);
-                    view! { <Shell/> }.into_any()
-                }
-                Err(e) => {
-                    let (zh, en) = e.message();
-                    view! { <div class="banner banner-bad" role="alert" data-testid="store-error">
-                        {move || if i18n.lang.get() == anyuan_core::Lang::Zh { zh } else { en }}
-                    </div> }.into_any()
-                }
-            })}
-        </Suspense>
+        {move || match engine.get() {
+            None => view! {
+                <p class="loading" role="status">{move || i18n.t().loading_local}</p>
+            }.into_any(),
+            Some(Ok(ctx)) => {
+                provide_context(ctx);
+                view! { <Shell/> }.into_any()
+            }
+            Some(Err(e)) => {
+                let (zh, en) = e.message();
+                view! { <div class="banner banner-bad" role="alert" data-testid="store-error">
+                    {move || if i18n.lang.get() == anyuan_core::Lang::Zh { zh } else { en }}
+                </div> }.into_any()
+            }
+        }}
     }
 }
 
@@ -108,7 +111,7 @@ fn Shell() -> impl IntoView {
             <Nav/>
             <main class="content" id="main">
                 <components::alert_banner::AlertBanner/>
-                <Routes fallback=pages::not_found::NotFound>
+                <FlatRoutes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::today::Today/>
                     <Route path=path!("/drills/*rest") view={Lazy::<routes::DrillsRoute>::new()}/>
                     <Route path=path!("/duty/*rest") view={Lazy::<routes::DutyRoute>::new()}/>
@@ -117,7 +120,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/sync") view={Lazy::<routes::SyncRoute>::new()}/>
                     <Route path=path!("/more") view={Lazy::<routes::MoreRoute>::new()}/>
                     <Route path=path!("/admin") view={Lazy::<routes::AdminRoute>::new()}/>
-                </Routes>
+                </FlatRoutes>
             </main>
         </div>
     }
