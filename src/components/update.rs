@@ -47,7 +47,7 @@ pub fn UpdateBanner() -> impl IntoView {
     };
     view! {
         <div role="status" aria-live="polite">
-            <Show when=move || waiting.get() && !dismissed.get()>
+            {move || (waiting.get() && !dismissed.get()).then(|| view! {
                 <div class="update-banner" data-testid="update-banner" style=BANNER_STYLE>
                     <strong style="flex:1 1 10em">{move || i18n.t().update_available}</strong>
                     <button class="btn btn-primary" data-testid="update-reload" on:click=update>
@@ -57,7 +57,7 @@ pub fn UpdateBanner() -> impl IntoView {
                         {move || i18n.t().update_later}
                     </button>
                 </div>
-            </Show>
+            })}
         </div>
     }
 }
