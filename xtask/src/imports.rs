@@ -4,8 +4,8 @@
 //! wasm-bindgen names each import `__wbg_<name>_<16 hex digits>`: 243 of
 //! them in the main module, each written once in the wasm and once in the
 //! JS. The hex digits are random to brotli, so together they cost about
-//! 4.5 KB of the first load. [`shorten`] gives every import of the glue's
-//! module a short name (`a`, `b`, … `Z`, `ba`, …) in both files, before
+//! 4.5 KB of the first load. [`shorten_files`] gives every import of the glue's
+//! module a short name (`a`, `b`, … `Z`, `aa`, …) in both files, before
 //! wasm-opt and terser run.
 
 use std::collections::HashMap;
