@@ -49,7 +49,7 @@ fn glue_module(wasm: &[u8]) -> Result<String> {
 
 /// The wasm with every import from `module` renamed, and the renames
 /// (old name → new name). Other sections are copied byte for byte.
-pub fn shorten_wasm(wasm: &[u8], module: &str) -> Result<(Vec<u8>, HashMap<String, String>)> {
+fn shorten_wasm(wasm: &[u8], module: &str) -> Result<(Vec<u8>, HashMap<String, String>)> {
     let mut out = wasm_encoder::Module::new();
     let mut renames = HashMap::new();
     for payload in wasmparser::Parser::new(0).parse_all(wasm) {
@@ -82,7 +82,7 @@ pub fn shorten_wasm(wasm: &[u8], module: &str) -> Result<(Vec<u8>, HashMap<Strin
 /// `js` with every identifier that `renames` names replaced. The glue
 /// writes the imports as the keys of one object (`__wbg_body_5f97…:
 /// function(arg0) {…}`); the hashed names appear nowhere else.
-pub fn shorten_js(js: &str, renames: &HashMap<String, String>) -> Result<String> {
+fn shorten_js(js: &str, renames: &HashMap<String, String>) -> Result<String> {
     let mut out = String::with_capacity(js.len());
     let mut found = 0;
     let mut rest = js;

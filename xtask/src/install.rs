@@ -145,61 +145,52 @@ fn wasm_bindgen(ctx: &Ctx) -> Result<(String, Outcome)> {
 /// Installs binaryen from npm into the tools cache; returns its bin directory
 /// and the version in trunk's format (`version_132`).
 fn wasm_opt(ctx: &Ctx) -> Result<((PathBuf, String), Outcome)> {
-    let prefix = tools_cache().join("binaryen");
-    let bin = prefix.join("node_modules").join(".bin");
     let major = BINARYEN_VERSION
         .split('.')
         .next()
         .unwrap_or(BINARYEN_VERSION);
     let want = format!("version_{major}");
-    let found = |bin: &Path| {
+    let (bin, outcome) = npm_tool(ctx, "binaryen", BINARYEN_VERSION, &want, |bin| {
         probe(ctx.cmd(bin.join("wasm-opt")).arg("--version")).and_then(|out| wasm_opt_version(&out))
-    };
-    if found(&bin).as_deref() == Some(want.as_str()) {
-        return Ok((
-            (bin, want.clone()),
-            Outcome::Present(format!("binaryen {want}")),
-        ));
-    }
-    npm_install(ctx, &prefix, &format!("binaryen@{BINARYEN_VERSION}"))?;
-    match found(&bin) {
-        Some(v) if v == want => {}
-        other => bail!(
-            "{} reports {other:?}, expected {want}",
-            bin.join("wasm-opt").display()
-        ),
-    }
-    Ok((
-        (bin, want.clone()),
-        Outcome::Installed(format!("binaryen {want}")),
-    ))
+    })?;
+    Ok(((bin, want), outcome))
 }
 
 /// Installs terser from npm into the tools cache; returns its bin directory.
 fn terser(ctx: &Ctx) -> Result<(PathBuf, Outcome)> {
-    let prefix = tools_cache().join("terser");
-    let bin = prefix.join("node_modules").join(".bin");
     let want = format!("terser {TERSER_VERSION}");
-    let found = || probe(ctx.cmd(bin.join("terser")).arg("--version"));
-    if found().as_deref() == Some(want.as_str()) {
-        return Ok((bin, Outcome::Present(want)));
-    }
-    npm_install(ctx, &prefix, &format!("terser@{TERSER_VERSION}"))?;
-    let got = found();
-    if got.as_deref() != Some(want.as_str()) {
-        bail!("after installing, terser says {got:?}, expected {want:?}");
-    }
-    Ok((bin, Outcome::Installed(want)))
+    npm_tool(ctx, "terser", TERSER_VERSION, &want, |bin| {
+        probe(ctx.cmd(bin.join("terser")).arg("--version"))
+    })
 }
 
-/// `npm install <spec>` into its own prefix (a folder of the tools cache).
-fn npm_install(ctx: &Ctx, prefix: &Path, spec: &str) -> Result<()> {
-    std::fs::create_dir_all(prefix)?;
+/// npm's `package@version` in its own folder of the tools cache, unless
+/// `installed` (asked of its bin directory) already says `want`; checked
+/// again after installing. Returns the bin directory.
+fn npm_tool(
+    ctx: &Ctx,
+    package: &str,
+    version: &str,
+    want: &str,
+    installed: impl Fn(&Path) -> Option<String>,
+) -> Result<(PathBuf, Outcome)> {
+    let prefix = tools_cache().join(package);
+    let bin = prefix.join("node_modules").join(".bin");
+    let what = format!("{package}@{version}");
+    if installed(&bin).as_deref() == Some(want) {
+        return Ok((bin, Outcome::Present(what)));
+    }
+    std::fs::create_dir_all(&prefix)?;
     run(ctx
         .cmd("npm")
         .args(["install", "--no-audit", "--no-fund", "--prefix"])
-        .arg(prefix)
-        .arg(spec))
+        .arg(&prefix)
+        .arg(format!("{package}@{version}")))?;
+    let got = installed(&bin);
+    if got.as_deref() != Some(want) {
+        bail!("after installing {package}@{version}, it reports {got:?}, expected {want:?}");
+    }
+    Ok((bin, Outcome::Installed(what)))
 }
 
 fn chromium(ctx: &Ctx) -> Result<((), Outcome)> {

@@ -80,12 +80,10 @@ fn build_into(ctx: &Ctx, input: &Path, dist: &Path) -> Result<Output> {
 
     let chunks = split(input, &staging)?;
     bindgen(ctx, &staging)?;
-    crate::imports::shorten_files(
-        &staging.join(format!("{APP}_bg.wasm")),
-        &staging.join(format!("{APP}.js")),
-    )?;
+    let main_wasm = staging.join(format!("{APP}_bg.wasm"));
+    crate::imports::shorten_files(&main_wasm, &staging.join(format!("{APP}.js")))?;
     // The main module first: it takes longest.
-    let mut wasm_files = vec![staging.join(format!("{APP}_bg.wasm"))];
+    let mut wasm_files = vec![main_wasm];
     wasm_files.extend(chunks.iter().cloned());
     optimize_all(ctx, &wasm_files)?;
     let out = publish(&staging, &chunks, dist)?;
