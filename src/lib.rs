@@ -44,17 +44,25 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Router>
-            <components::update::UpdateBanner/>
-            {move || match (loaded.get(), session.get()) {
-                (false, _) => view! {
-                    <p class="loading" role="status">{move || i18n.t().loading_local}</p>
-                }.into_any(),
-                (true, None) => view! { <pages::login::Login/> }.into_any(),
-                (true, Some(s)) => view! { <SignedIn session=s/> }.into_any(),
-            }}
-        </Router>
+        <components::update::UpdateBanner/>
+        {move || match (loaded.get(), session.get()) {
+            (false, _) => loading::loading_line().into_any(),
+            (true, None) => view! { <pages::login::Login/> }.into_any(),
+            (true, Some(s)) => view! { <SignedInModule session=s/> }.into_any(),
+        }}
     }
+}
+
+/// The signed-in app, fetched as its own wasm chunk ([`routes::signed_in`]):
+/// a first visit downloads only what the sign-in screen needs.
+#[component]
+fn SignedInModule(session: Session) -> impl IntoView {
+    view! { <loading::Module load=move || routes::signed_in(session.clone()) failed=false/> }
+}
+
+/// The signed-in app: the router, then the engine and the shell.
+pub(crate) fn signed_in_app(session: Session) -> AnyView {
+    view! { <Router><SignedIn session/></Router> }.into_any()
 }
 
 /// Opens the user's local data, then shows the shell. Errors opening the
@@ -62,7 +70,7 @@ pub fn App() -> impl IntoView {
 ///
 /// A signal set once the engine has started, not a resource under
 /// `<Suspense>`: the same screens, without the async-derived and suspense
-/// machinery in the first load (the lazy modules that use them carry it).
+/// machinery in the signed-in module (the page modules that use them carry it).
 #[component]
 fn SignedIn(session: Session) -> impl IntoView {
     let i18n = use_i18n();
@@ -86,9 +94,7 @@ fn SignedIn(session: Session) -> impl IntoView {
             </div> }
         })}
         {move || match engine.get() {
-            None => view! {
-                <p class="loading" role="status">{move || i18n.t().loading_local}</p>
-            }.into_any(),
+            None => loading::loading_line().into_any(),
             Some(Ok(ctx)) => {
                 provide_context(ctx);
                 view! { <Shell/> }.into_any()

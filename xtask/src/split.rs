@@ -5,9 +5,10 @@
 //! 1. `cargo build --release` for wasm32 with `--emit-relocs` (wasm-split
 //!    needs the relocations to move functions between modules);
 //! 2. wasm-split cuts the module at the app's `#[lazy]` split points
-//!    (src/routes.rs): a main module, one module per split point and chunks
-//!    of the code several of them share, plus the JS link module that loads
-//!    them on demand;
+//!    (src/routes.rs): a main module (the sign-in screen), one module per
+//!    split point (the signed-in app, and each page module it opens) and
+//!    chunks of the code several of them share, plus the JS link module that
+//!    loads them on demand;
 //! 3. wasm-bindgen makes the main module's JS glue (`--keep-lld-exports`, so
 //!    the chunks can still import what they share with the main module);
 //! 4. wasm-opt `-Oz` on every module;
@@ -34,6 +35,9 @@ use crate::ctx::{Ctx, run};
 const APP: &str = "anyuan";
 /// The loader module wasm-split writes, as the main module imports it.
 const LINK_MODULE: &str = "__wasm_split.js";
+/// The split point of the signed-in app, as `routes::signed_in` (src/routes.rs)
+/// names it.
+const SIGNED_IN_SPLIT: &str = "signed_in";
 
 /// What the pipeline wrote into dist/ (file names, not paths).
 #[derive(Debug)]
@@ -46,6 +50,9 @@ pub struct Output {
     pub link_js: String,
     /// The lazily loaded wasm modules.
     pub chunks: Vec<String>,
+    /// Those of `chunks` that a signed-in start loads: the signed-in app's
+    /// module and the chunks it shares with the page modules.
+    pub signed_in: Vec<String>,
 }
 
 /// Builds the whole PWA and puts it in place of `dist`.
@@ -78,7 +85,7 @@ fn build_into(ctx: &Ctx, input: &Path, dist: &Path) -> Result<Output> {
     let staging = ctx.target_dir.join("pwa-split");
     fresh_dir(&staging)?;
 
-    let chunks = split(input, &staging)?;
+    let (chunks, signed_in) = split(input, &staging)?;
     bindgen(ctx, &staging)?;
     let main_wasm = staging.join(format!("{APP}_bg.wasm"));
     crate::imports::shorten_files(&main_wasm, &staging.join(format!("{APP}.js")))?;
@@ -86,7 +93,7 @@ fn build_into(ctx: &Ctx, input: &Path, dist: &Path) -> Result<Output> {
     let mut wasm_files = vec![main_wasm];
     wasm_files.extend(chunks.iter().cloned());
     optimize_all(ctx, &wasm_files)?;
-    let out = publish(&staging, &chunks, dist)?;
+    let out = publish(&staging, &chunks, &signed_in, dist)?;
     crate::ctx::each_in_parallel(&[&out.main_js, &out.link_js], |js| {
         minify_js(ctx, &dist.join(js))
     })?;
@@ -173,11 +180,15 @@ fn compile(ctx: &Ctx) -> Result<PathBuf> {
 /// sets replaces the config's flags, so they are repeated here.
 const WASM_CFG: &str = "--cfg erase_components";
 
-/// `env` (the caller's own flags for the wasm target) with [`WASM_CFG`] and
-/// the relocations wasm-split needs, each once.
+/// Turns the split points of src/routes.rs into real ones (wasm imports
+/// that wasm-split links); other builds call the functions directly.
+const SPLIT_CFG: &str = "--cfg anyuan_split";
+
+/// `env` (the caller's own flags for the wasm target) with [`WASM_CFG`],
+/// [`SPLIT_CFG`] and the relocations wasm-split needs, each once.
 fn wasm_rustflags(env: &str) -> String {
     let mut flags = env.trim().to_owned();
-    for flag in [WASM_CFG, "-Clink-args=--emit-relocs"] {
+    for flag in [WASM_CFG, SPLIT_CFG, "-Clink-args=--emit-relocs"] {
         if !flags.contains(flag) {
             flags = format!("{flags} {flag}").trim().to_owned();
         }
@@ -186,8 +197,9 @@ fn wasm_rustflags(env: &str) -> String {
 }
 
 /// wasm-split: writes `<APP>_split.wasm`, the lazy modules and the link
-/// module into `staging`; returns the lazy modules' paths.
-fn split(input: &Path, staging: &Path) -> Result<Vec<PathBuf>> {
+/// module into `staging`; returns the lazy modules' paths and the file
+/// names of those the signed-in app loads.
+fn split(input: &Path, staging: &Path) -> Result<(Vec<PathBuf>, Vec<String>)> {
     let wasm = std::fs::read(input).with_context(|| format!("reading {}", input.display()))?;
     let main_out = staging.join(format!("{APP}_split.wasm"));
     let main_module = format!("./{APP}.js");
@@ -201,7 +213,19 @@ fn split(input: &Path, staging: &Path) -> Result<Vec<PathBuf>> {
         opts
     })
     .map_err(|e| anyhow::anyhow!("wasm-split failed: {e:?}"))?;
-    Ok(split.split_modules)
+    let signed_in = signed_in_files(&split.prefetch_map)?;
+    Ok((split.split_modules, signed_in))
+}
+
+/// The files of the signed-in app's split point in wasm-split's prefetch
+/// map (split name → file stems of its module and the chunks it needs).
+fn signed_in_files(
+    prefetch: &std::collections::HashMap<String, Vec<String>>,
+) -> Result<Vec<String>> {
+    let stems = prefetch.get(SIGNED_IN_SPLIT).with_context(|| {
+        format!("wasm-split made no split point `{SIGNED_IN_SPLIT}` (src/routes.rs)")
+    })?;
+    Ok(stems.iter().map(|stem| format!("{stem}.wasm")).collect())
 }
 
 /// wasm-bindgen on the split main module: `<APP>.js` and `<APP>_bg.wasm`.
@@ -258,7 +282,12 @@ pub fn minify_js(ctx: &Ctx, file: &Path) -> Result<()> {
 /// each hash their own bytes; every file gets one hash of the whole build
 /// instead (taken before renaming): any change renames them all, and a name
 /// never stands for two contents.
-fn publish(staging: &Path, chunks: &[PathBuf], dist: &Path) -> Result<Output> {
+fn publish(
+    staging: &Path,
+    chunks: &[PathBuf],
+    signed_in: &[String],
+    dist: &Path,
+) -> Result<Output> {
     let main_js = format!("{APP}.js");
     let main_wasm = format!("{APP}_bg.wasm");
     let mut files: Vec<String> = vec![main_js.clone(), main_wasm.clone(), LINK_MODULE.to_owned()];
@@ -310,6 +339,7 @@ fn publish(staging: &Path, chunks: &[PathBuf], dist: &Path) -> Result<Output> {
             .iter()
             .filter_map(|c| c.file_name().and_then(|n| n.to_str()).map(hashed))
             .collect(),
+        signed_in: signed_in.iter().map(|f| hashed(f)).collect(),
     };
     let main = std::fs::read_to_string(dist.join(&out.main_js))?;
     ensure!(
@@ -389,11 +419,11 @@ mod tests {
         );
         assert_eq!(
             wasm_rustflags(""),
-            "--cfg erase_components -Clink-args=--emit-relocs"
+            "--cfg erase_components --cfg anyuan_split -Clink-args=--emit-relocs"
         );
         assert_eq!(
             wasm_rustflags(" -Cfoo --cfg erase_components"),
-            "-Cfoo --cfg erase_components -Clink-args=--emit-relocs"
+            "-Cfoo --cfg erase_components --cfg anyuan_split -Clink-args=--emit-relocs"
         );
     }
 
@@ -418,6 +448,27 @@ mod tests {
             relink(loader, &files, &hashed),
             "import { initSync } from \"./anyuan-00ff.js\";\n\
              fetch(new URL(\"./chunk_1-00ff.wasm\", import.meta.url));"
+        );
+    }
+
+    #[test]
+    fn the_signed_in_files_are_those_of_its_split_point() {
+        let stems = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mut prefetch = std::collections::HashMap::from([
+            ("drills".to_owned(), stems(&["chunk_3", "split_drills"])),
+            (
+                "signed_in".to_owned(),
+                stems(&["chunk_3", "chunk_4", "split_signed_in"]),
+            ),
+        ]);
+        assert_eq!(
+            signed_in_files(&prefetch).unwrap(),
+            ["chunk_3.wasm", "chunk_4.wasm", "split_signed_in.wasm"]
+        );
+        prefetch.remove("signed_in");
+        assert!(
+            signed_in_files(&prefetch).is_err(),
+            "no signed-in split point"
         );
     }
 }
