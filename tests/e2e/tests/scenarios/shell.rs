@@ -1,7 +1,7 @@
 use anyhow::{Result, ensure};
 use anyuan_e2e::app::{DEMO_PASSWORD, cdp, fill, sign_in};
 use anyuan_e2e::{Browser, Profile, Server, Viewport};
-use serde_json::{Value, json};
+use serde_json::json;
 
 #[tokio::test]
 async fn shell_is_chinese_first_and_remembers_english() -> Result<()> {
@@ -45,6 +45,30 @@ async fn wasm_fetched(browser: &Browser) -> Result<Vec<String>> {
     Ok(serde_json::from_value(names)?)
 }
 
+/// Makes requests for URLs matching `patterns` fail, as a dropped network
+/// does (none: every request goes through again).
+async fn block(browser: &Browser, patterns: &[&str]) -> Result<()> {
+    cdp(
+        browser,
+        "Network.setBlockedURLs",
+        json!({ "urls": patterns }),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Waits for the banner of a failed module fetch, lets every request
+/// through again, retries, and waits for `shown`.
+async fn unblock_and_retry(browser: &Browser, shown: &str) -> Result<()> {
+    browser
+        .wait_text_contains("module-load-failed", "网络中断")
+        .await?;
+    block(browser, &[]).await?;
+    browser.click("module-load-retry").await?;
+    browser.find(shown).await?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn sign_in_needs_only_the_first_load_and_failed_module_fetches_can_be_retried() -> Result<()>
 {
@@ -61,8 +85,7 @@ async fn sign_in_needs_only_the_first_load_and_failed_module_fetches_can_be_retr
         json!({ "bypass": true }),
     )
     .await?;
-    let block = |urls: Value| cdp(&browser, "Network.setBlockedURLs", json!({ "urls": urls }));
-    block(json!(["*split_signed_in*"])).await?;
+    block(&browser, &["*split_signed_in*"]).await?;
 
     browser.goto(&server.url("/")).await?;
     browser.find("page-login").await?;
@@ -75,26 +98,15 @@ async fn sign_in_needs_only_the_first_load_and_failed_module_fetches_can_be_retr
     fill(&browser, "login-name", "teacher1").await?;
     fill(&browser, "login-password", DEMO_PASSWORD).await?;
     browser.click("login-submit").await?;
-    browser
-        .wait_text_contains("module-load-failed", "网络中断")
-        .await?;
-
-    block(json!([])).await?;
-    browser.click("module-load-retry").await?;
-    browser.find("nav-today").await?;
+    unblock_and_retry(&browser, "nav-today").await?;
     let after = wasm_fetched(&browser).await?;
     ensure!(
         after.iter().any(|n| n.starts_with("split_signed_in")),
         "signed in without fetching the signed-in module: {after:?}"
     );
 
-    block(json!(["*split_drills*"])).await?;
+    block(&browser, &["*split_drills*"]).await?;
     browser.click("nav-drills").await?;
-    browser
-        .wait_text_contains("module-load-failed", "网络中断")
-        .await?;
-    block(json!([])).await?;
-    browser.click("module-load-retry").await?;
-    browser.find("page-drills").await?;
+    unblock_and_retry(&browser, "page-drills").await?;
     browser.close().await
 }
