@@ -4,11 +4,11 @@
 //!    the CSS under a content-hashed name, index.html from its template;
 //! 1. `cargo build --release` for wasm32 with `--emit-relocs` (wasm-split
 //!    needs the relocations to move functions between modules);
-//! 2. wasm-split cuts the module at the app's `#[lazy]` split points
-//!    (src/routes.rs): a main module (the sign-in screen), one module per
-//!    split point (the signed-in app, and each page module it opens) and
-//!    chunks of the code several of them share, plus the JS link module that
-//!    loads them on demand;
+//! 2. wasm-split cuts the module at the app's split points (src/routes.rs;
+//!    real only in this build, which sets `--cfg anyuan_split`): a main
+//!    module (the sign-in screen), one module per split point (the signed-in
+//!    app, and each page module it opens) and chunks of the code several of
+//!    them share, plus the JS link module that loads them on demand;
 //! 3. wasm-bindgen makes the main module's JS glue (`--keep-lld-exports`, so
 //!    the chunks can still import what they share with the main module);
 //! 4. wasm-opt `-Oz` on every module;
