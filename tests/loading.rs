@@ -12,7 +12,7 @@ use anyuan::i18n::I18n;
 use anyuan::loading::{CLASS, Module, while_loading};
 use js_sys::{Function, Promise};
 use leptos::prelude::*;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use wasm_bindgen_test::*;
 
@@ -108,7 +108,6 @@ where
     L: Fn() -> F + Clone + Send + Sync + 'static,
     F: std::future::Future<Output = Result<AnyView, ()>> + 'static,
 {
-    use wasm_bindgen::JsCast;
     let document = web_sys::window().unwrap().document().unwrap();
     let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();
@@ -127,7 +126,6 @@ fn has(host: &web_sys::HtmlElement, test_id: &str) -> bool {
 }
 
 async fn click_retry(host: &web_sys::HtmlElement) {
-    use wasm_bindgen::JsCast;
     let retry: web_sys::HtmlElement = host
         .query_selector("[data-testid=module-load-retry]")
         .unwrap()

@@ -185,10 +185,10 @@ fn npm_tool(
         .cmd("npm")
         .args(["install", "--no-audit", "--no-fund", "--prefix"])
         .arg(&prefix)
-        .arg(format!("{package}@{version}")))?;
+        .arg(&what))?;
     let got = installed(&bin);
     if got.as_deref() != Some(want) {
-        bail!("after installing {package}@{version}, it reports {got:?}, expected {want:?}");
+        bail!("after installing {what}, it reports {got:?}, expected {want:?}");
     }
     Ok((bin, Outcome::Installed(what)))
 }
