@@ -40,10 +40,6 @@ impl Role {
             Role::Staff => "staff",
         }
     }
-
-    fn is_admin(self) -> bool {
-        matches!(self, Role::DistrictAdmin | Role::SchoolAdmin)
-    }
 }
 
 /// Who is acting: the authenticated user of a request.
@@ -63,13 +59,15 @@ pub struct Actor {
 ///
 /// District admins read everything. Everyone else reads their own unit's
 /// records and the district's own (district-wide) records. Confidential kinds
-/// are readable only by district admins and by admins of the record's unit.
+/// are readable by district admins, by admins of the record's unit, and by
+/// staff of that unit for the records they created: this function answers
+/// for the kind and unit, [`crate::registry::may_read`] for one record.
 pub fn can_read(actor: &Actor, kind: Kind, record_unit: UnitId) -> bool {
     if actor.role == Role::DistrictAdmin {
         return true;
     }
     if kind.is_confidential() {
-        return actor.role.is_admin() && record_unit == actor.unit;
+        return record_unit == actor.unit;
     }
     record_unit == actor.unit || record_unit == actor.district
 }
@@ -129,6 +127,18 @@ pub fn check_write(
             ));
         }
     }
+    if kind.is_confidential()
+        && actor.role == Role::Staff
+        && existing.is_some_and(|r| r.author != Some(actor.user))
+    {
+        return Err(Refusal::new(
+            RefusalCode::OutOfScope,
+            None,
+            "您只能修改自己提交的记录。".into(),
+            "You can only change records you submitted.".into(),
+        ));
+    }
+    crate::registry::check_workflow(actor, change, existing.is_some())?;
     if kind == Kind::Unit && change.record.0 != change.unit.0 {
         return Err(malformed_parent_or_unit(
             "单位记录的编号必须与单位编号一致。请更新应用后重试。",
@@ -249,11 +259,18 @@ mod tests {
     }
 
     #[test]
-    fn confidential_clues_are_for_the_schools_admins_and_the_district_only() {
-        assert!(!can_read(
+    fn confidential_clues_are_for_the_schools_admins_the_district_and_their_reporter() {
+        // Staff of the unit: only their own, record by record
+        // (`registry::may_read`, tested in `registry::tests`).
+        assert!(can_read(
             &actor(Role::Staff, SCHOOL_A),
             Kind::Clue,
             u(SCHOOL_A)
+        ));
+        assert!(!can_read(
+            &actor(Role::Staff, SCHOOL_A),
+            Kind::Clue,
+            u(DISTRICT)
         ));
         assert!(can_read(
             &actor(Role::SchoolAdmin, SCHOOL_A),
@@ -275,13 +292,16 @@ mod tests {
             Kind::Clue,
             u(SCHOOL_A)
         ));
-        let e = check_write(
-            &actor(Role::Staff, SCHOOL_A),
-            &change(Kind::Clue, SCHOOL_A, None),
-            None,
-            None,
-        );
-        assert_eq!(e.unwrap_err().code, RefusalCode::RoleNotAllowed);
+        // Any staff member may file one; only its reporter may change it.
+        let staff = actor(Role::Staff, SCHOOL_A);
+        let c = change(Kind::Clue, SCHOOL_A, None);
+        assert!(check_write(&staff, &c, None, None).is_ok());
+        let mut theirs = Record::new(c.record, Kind::Clue, u(SCHOOL_A), None);
+        theirs.author = Some(Uuid::from_u128(7));
+        let e = check_write(&staff, &c, Some(&theirs), None);
+        assert_eq!(e.unwrap_err().code, RefusalCode::OutOfScope);
+        theirs.author = Some(staff.user);
+        assert!(check_write(&staff, &c, Some(&theirs), None).is_ok());
     }
 
     #[test]

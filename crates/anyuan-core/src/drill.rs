@@ -270,6 +270,7 @@ pub(crate) static DRILL: KindSpec = KindSpec {
     zh: "应急演练",
     en: "drill",
     confidential: false,
+    listing: None,
     writers: EVERYONE,
     parent: None,
     fields: &[
@@ -334,6 +335,7 @@ pub(crate) static DRILL_ENTRY: KindSpec = KindSpec {
     zh: "演练计时记录",
     en: "drill stopwatch entry",
     confidential: false,
+    listing: None,
     writers: EVERYONE,
     parent: Some(Kind::Drill),
     fields: &[
@@ -395,6 +397,7 @@ pub(crate) static DRILL_FIX: KindSpec = KindSpec {
     zh: "整改措施",
     en: "improvement",
     confidential: false,
+    listing: None,
     writers: EVERYONE,
     parent: Some(Kind::Drill),
     fields: &[
@@ -410,6 +413,7 @@ pub(crate) static DRILL_REQUIREMENT: KindSpec = KindSpec {
     zh: "演练要求",
     en: "drill requirement",
     confidential: false,
+    listing: None,
     writers: ADMINS,
     parent: None,
     fields: &[

@@ -126,6 +126,9 @@ impl Cell {
         let rule = validate::field_spec(record.kind, field).map(|s| s.rule);
         match (rule, value) {
             (_, Value::Null) => Cell::Empty,
+            (Some(Rule::Choice(choices)), Value::String(s)) => {
+                Cell::text(crate::schema::choice_label(choices, s, lang))
+            }
             (Some(Rule::Date), Value::String(s)) => {
                 validate::parse_date(s).map_or_else(|| Cell::text(s.as_str()), Cell::Date)
             }
@@ -403,6 +406,8 @@ pub struct ReportInput<'a> {
     pub params: ReportParams,
     /// The reader's language, for values that are words (headers carry both).
     pub lang: Lang,
+    /// The report's kinds (a registry's report reads its listing from them).
+    pub kinds: &'static [Kind],
 }
 
 impl<'a> ReportInput<'a> {
@@ -512,6 +517,7 @@ impl ReportSpec {
             records: &records,
             params,
             lang,
+            kinds: self.kinds,
         })
     }
 }
@@ -575,9 +581,16 @@ pub static REPORTS: &[ReportSpec] = &[
     },
 ];
 
-/// The report called `name`.
+/// The report called `name`: one of [`REPORTS`] or a registry's.
 pub fn report(name: &str) -> Option<&'static ReportSpec> {
-    REPORTS.iter().find(|r| r.name == name)
+    all_reports().find(|r| r.name == name)
+}
+
+/// Every report: [`REPORTS`], then each registry's list.
+pub fn all_reports() -> impl Iterator<Item = &'static ReportSpec> {
+    REPORTS
+        .iter()
+        .chain(crate::registry::LISTINGS.iter().map(|l| &l.report))
 }
 
 /// 班级名单: one row per class (班级名称, 年级, 人数), by grade then name.
@@ -895,10 +908,9 @@ mod tests {
             ["Class name", "Grade", "Number of students"]
         );
         assert!(report("nope").is_none());
-        let names: Vec<&str> = REPORTS.iter().map(|r| r.name).collect();
-        let mut unique = names.clone();
-        unique.dedup();
-        assert_eq!(names, unique, "report names are unique");
+        let names: Vec<&str> = all_reports().map(|r| r.name).collect();
+        let unique: std::collections::BTreeSet<&str> = names.iter().copied().collect();
+        assert_eq!(names.len(), unique.len(), "report names are unique");
     }
 
     #[test]
@@ -911,6 +923,7 @@ mod tests {
                 ..ReportParams::default()
             },
             lang: Lang::Zh,
+            kinds: &[Kind::Class],
         };
         assert!(matches!(
             input(None).the_record(Kind::Class),

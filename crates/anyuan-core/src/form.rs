@@ -80,7 +80,10 @@ pub fn check(kind: Kind, inputs: &BTreeMap<String, String>, creating: bool) -> C
         // A new record does not need to store empty optional fields.
         values.retain(|_, v| !v.is_null());
     }
-    for p in crate::duty::form_problems(kind, &values) {
+    let cross = crate::duty::form_problems(kind, &values)
+        .into_iter()
+        .chain(crate::registry::order_problems(kind, &values));
+    for p in cross {
         problems.entry(p.field.clone()).or_insert(p);
     }
     Checked { values, problems }

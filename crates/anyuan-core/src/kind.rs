@@ -1,8 +1,13 @@
 //! Record kinds and their metadata: who may write them, whether they are
 //! confidential, whether they are children of another kind, and their fields.
 //!
-//! Adding a kind is a few lines: a variant in [`Kind`], its arm in
-//! [`Kind::spec`] (a `static` [`KindSpec`]) and its entry in [`Kind::ALL`].
+//! Adding a kind: a variant in [`Kind`], its arm in [`Kind::spec`] (a
+//! `static` [`KindSpec`], kept with its domain) and its entry in
+//! [`Kind::ALL`]. A registry's kind also has a [`Listing`] (its list,
+//! filters, due dates, workflow and export) and an entry in
+//! [`crate::registry::LISTINGS`]; the generic record pages need nothing else.
+//!
+//! [`Listing`]: crate::schema::Listing
 
 use serde::{Deserialize, Serialize};
 
@@ -30,9 +35,25 @@ pub enum Kind {
     DrillFix,
     /// How many drills of a kind a unit must run per term, and by when.
     DrillRequirement,
-    /// A clue report (线索). Confidential: readable only by the school's
-    /// admins and the district.
+    /// A clue report (线索). Confidential: readable by the school's admins,
+    /// the district and its reporter only. See [`crate::registry`].
     Clue,
+    /// An emergency plan (应急预案).
+    EmergencyPlan,
+    /// A member of the safety team (安全管理队伍).
+    SafetyTeamMember,
+    /// A hazardous chemical in the ledger (危化物品).
+    Chemical,
+    /// One use of a hazardous chemical: a child of [`Kind::Chemical`].
+    ChemicalUse,
+    /// A fire-hazard check of a key area (重点区域消防隐患排查).
+    FireCheck,
+    /// A vehicle anti-ramming barrier at a gate (防冲撞车阻装置).
+    VehicleBarrier,
+    /// A member of the leading or working group (领导小组 / 工作小组).
+    LeadingGroupMember,
+    /// A publicity or training session (宣传培训).
+    Training,
     /// One theme of a class's safety-education term plan: a child of
     /// [`Kind::Class`]. See [`crate::lesson`].
     LessonTermPlan,
@@ -78,6 +99,9 @@ pub struct KindSpec {
     pub parent: Option<Kind>,
     /// The fields a record of this kind may have, besides `deleted`.
     pub fields: &'static [FieldSpec],
+    /// How it shows as a registry on the generic record pages, if it is one
+    /// (see [`crate::registry`]).
+    pub listing: Option<&'static crate::schema::Listing>,
 }
 
 pub(crate) const ADMINS: &[Role] = &[Role::DistrictAdmin, Role::SchoolAdmin];
@@ -88,6 +112,7 @@ static UNIT: KindSpec = KindSpec {
     zh: "单位",
     en: "unit",
     confidential: false,
+    listing: None,
     writers: ADMINS,
     parent: None,
     fields: &[
@@ -108,6 +133,7 @@ static CLASS: KindSpec = KindSpec {
     zh: "班级",
     en: "class",
     confidential: false,
+    listing: None,
     writers: ADMINS,
     parent: None,
     fields: &[
@@ -127,37 +153,13 @@ static PERSON: KindSpec = KindSpec {
     zh: "人员",
     en: "person",
     confidential: false,
+    listing: None,
     writers: ADMINS,
     parent: None,
     fields: &[
         FieldSpec::new("name", "姓名", "Name", Rule::Text { max: 40 }).required(),
         FieldSpec::new("role", "职务", "Role", Rule::Text { max: 40 }),
         FieldSpec::new("phone", "电话", "Phone", Rule::Phone),
-    ],
-};
-
-static CLUE: KindSpec = KindSpec {
-    name: "clue",
-    zh: "线索",
-    en: "clue report",
-    confidential: true,
-    writers: ADMINS,
-    parent: None,
-    fields: &[
-        FieldSpec::new(
-            "clue_type",
-            "线索类型",
-            "Clue type",
-            Rule::OneOf(&["organised_crime", "drugs_gambling", "harassment", "other"]),
-        )
-        .required(),
-        FieldSpec::new(
-            "description",
-            "情况描述",
-            "Description",
-            Rule::Text { max: 2000 },
-        )
-        .required(),
     ],
 };
 
@@ -172,6 +174,14 @@ impl Kind {
         Kind::DrillFix,
         Kind::DrillRequirement,
         Kind::Clue,
+        Kind::EmergencyPlan,
+        Kind::SafetyTeamMember,
+        Kind::Chemical,
+        Kind::ChemicalUse,
+        Kind::FireCheck,
+        Kind::VehicleBarrier,
+        Kind::LeadingGroupMember,
+        Kind::Training,
         Kind::LessonTermPlan,
         Kind::SafetyLesson,
         Kind::DutyShift,
@@ -196,7 +206,15 @@ impl Kind {
             Kind::DrillEntry => &crate::drill::DRILL_ENTRY,
             Kind::DrillFix => &crate::drill::DRILL_FIX,
             Kind::DrillRequirement => &crate::drill::DRILL_REQUIREMENT,
-            Kind::Clue => &CLUE,
+            Kind::Clue => &crate::registry::kinds::CLUE,
+            Kind::EmergencyPlan => &crate::registry::kinds::EMERGENCY_PLAN,
+            Kind::SafetyTeamMember => &crate::registry::kinds::SAFETY_TEAM_MEMBER,
+            Kind::Chemical => &crate::registry::kinds::CHEMICAL,
+            Kind::ChemicalUse => &crate::registry::kinds::CHEMICAL_USE,
+            Kind::FireCheck => &crate::registry::kinds::FIRE_CHECK,
+            Kind::VehicleBarrier => &crate::registry::kinds::VEHICLE_BARRIER,
+            Kind::LeadingGroupMember => &crate::registry::kinds::LEADING_GROUP_MEMBER,
+            Kind::Training => &crate::registry::kinds::TRAINING,
             Kind::LessonTermPlan => &crate::lesson::TERM_PLAN_SPEC,
             Kind::SafetyLesson => &crate::lesson::LESSON_SPEC,
             Kind::DutyShift => &crate::duty::kinds::DUTY_SHIFT,

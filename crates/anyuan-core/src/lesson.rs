@@ -71,30 +71,8 @@ use crate::record::{Record, RecordId, UnitId};
 use crate::term::Term;
 use crate::validate::{FieldSpec, Rule, parse_date};
 
-/// A code with its names, for a choice list.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Choice {
-    /// What is stored.
-    pub code: &'static str,
-    /// Chinese name.
-    pub zh: &'static str,
-    /// English name.
-    pub en: &'static str,
-}
-
-impl Choice {
-    /// The name in `lang`.
-    pub fn label(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Zh => self.zh,
-            Lang::En => self.en,
-        }
-    }
-}
-
-const fn choice(code: &'static str, zh: &'static str, en: &'static str) -> Choice {
-    Choice { code, zh, en }
-}
+pub use crate::schema::Choice;
+use crate::schema::choice;
 
 /// The default safety-education themes, in the order lists show them.
 pub static THEMES: &[Choice] = &[
@@ -144,6 +122,7 @@ pub static TERM_PLAN_SPEC: KindSpec = KindSpec {
     zh: "安全教育学期计划",
     en: "safety-education term plan",
     confidential: false,
+    listing: None,
     writers: ADMINS,
     parent: Some(Kind::Class),
     fields: &[
@@ -177,6 +156,7 @@ pub static LESSON_SPEC: KindSpec = KindSpec {
     zh: "安全教育课",
     en: "safety lesson",
     confidential: false,
+    listing: None,
     writers: EVERYONE,
     parent: Some(Kind::Class),
     fields: &[

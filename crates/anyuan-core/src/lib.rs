@@ -24,6 +24,8 @@ pub mod lesson;
 pub mod lesson_report;
 pub mod order;
 pub mod record;
+pub mod registry;
+pub mod schema;
 pub mod sync;
 pub mod term;
 pub mod timefmt;

@@ -146,6 +146,12 @@ pub struct Record {
     /// pull brings it (and for records created before servers kept it).
     /// Merging keeps the earliest, so it is a join like the fields.
     pub received_ms: Option<u64>,
+    /// The account that created the record, kept for confidential kinds
+    /// only (a clue's reporter reads their own clues by it); set by the
+    /// server, and hidden from readers the record's private fields are
+    /// hidden from ([`crate::registry::redact`]). Merging keeps the smaller
+    /// of two, so it is a join too (two never differ in practice).
+    pub author: Option<Uuid>,
 }
 
 impl Record {
@@ -158,6 +164,7 @@ impl Record {
             parent,
             fields: BTreeMap::new(),
             received_ms: None,
+            author: None,
         }
     }
 
@@ -179,6 +186,10 @@ impl Record {
             }
         }
         self.received_ms = earliest(self.received_ms, other.received_ms);
+        self.author = match (self.author, other.author) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
     }
 
     /// Merges single writes `(field, value, seen)` made with one stamp.

@@ -24,6 +24,11 @@ pub enum Rule {
     },
     /// A string that is one of the listed codes.
     OneOf(&'static [&'static str]),
+    /// A string that is the code of one of the listed choices (whose names
+    /// the forms and lists show).
+    Choice(&'static [crate::schema::Choice]),
+    /// The id of a record of this kind (a link, e.g. a drill to its plan).
+    Ref(Kind),
     /// An integer in `min..=max`.
     Int {
         /// Smallest allowed value.
@@ -228,6 +233,14 @@ pub fn validate_field(kind: Kind, field: &str, value: &Value) -> Option<FieldPro
             (!allowed.contains(&s.as_str())).then_some(ProblemCode::NotOneOf)
         }
         (Rule::OneOf(_), _) => Some(ProblemCode::NotOneOf),
+        (Rule::Choice(choices), Value::String(s)) => {
+            (!choices.iter().any(|c| c.code == s)).then_some(ProblemCode::NotOneOf)
+        }
+        (Rule::Choice(_), _) => Some(ProblemCode::NotOneOf),
+        (Rule::Ref(_), Value::String(s)) => uuid::Uuid::parse_str(s)
+            .is_err()
+            .then_some(ProblemCode::NotOneOf),
+        (Rule::Ref(_), _) => Some(ProblemCode::NotOneOf),
         (Rule::Int { min, max }, Value::Number(n)) => match n.as_i64() {
             Some(i) => (!(min..=max).contains(&i)).then_some(ProblemCode::OutOfRange),
             None => Some(ProblemCode::NotInteger),
@@ -330,6 +343,9 @@ pub fn validate(kind: Kind, values: &BTreeMap<String, Value>) -> Vec<FieldProble
                 out.push(problem(spec, ProblemCode::Required));
             }
         }
+        // Registries' date order holds on the server too: their records
+        // are edited by one office at a time, not merged from the field.
+        out.extend(crate::registry::order_problems(kind, values));
     }
     out
 }

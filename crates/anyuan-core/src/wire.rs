@@ -7,7 +7,7 @@
 //! |---|---|
 //! | [`ChangeV1`] | `{"id", "rec", "kind", "unit", "parent"?, "at", "f": {name: FieldWriteV1}}` |
 //! | [`FieldWriteV1`] | `{"v": value, "seen"?: stamp}` |
-//! | [`RecordV1`] | `{"id", "kind", "unit", "parent"?, "f": {name: FieldV1}, "rcv"?: ms}` (`rcv` = when the server accepted the record's first change) |
+//! | [`RecordV1`] | `{"id", "kind", "unit", "parent"?, "f": {name: FieldV1}, "rcv"?: ms, "by"?: uuid}` (`rcv` = when the server accepted the record's first change; `by` = who created a confidential record) |
 //! | [`FieldV1`] | `{"v": value, "at": stamp, "seen"?: stamp, "beat"?: stamp}` (`beat` = runner-up) |
 //! | [`PushResultV1`] | `{"r": "accepted"\|"duplicate", "change", "at", "seq"}` or `{"r": "refused", "change", "reason"}` |
 //! | [`Cursor`] | a decimal string, e.g. `"1042"` |
@@ -410,6 +410,10 @@ pub struct RecordV1 {
     /// records the device has not had back from a pull.
     #[serde(default, rename = "rcv", skip_serializing_if = "Option::is_none")]
     pub received_ms: Option<u64>,
+    /// The account that created it, for confidential kinds (see
+    /// [`Record::author`]); absent otherwise and where hidden.
+    #[serde(default, rename = "by", skip_serializing_if = "Option::is_none")]
+    pub author: Option<uuid::Uuid>,
 }
 
 /// Why a wire record is not a valid [`Record`].
@@ -446,6 +450,7 @@ impl From<&Record> for RecordV1 {
                 (k.clone(), v)
             })),
             received_ms: r.received_ms,
+            author: r.author,
         }
     }
 }
@@ -489,6 +494,7 @@ impl TryFrom<RecordV1> for Record {
             parent: r.parent,
             fields,
             received_ms: r.received_ms,
+            author: r.author,
         })
     }
 }

@@ -7,7 +7,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use anyuan_core::auth::can_read;
 use anyuan_core::record::{Record, RecordId, UnitId};
 use anyuan_core::sync::client::{Edit, Replica};
 use anyuan_core::sync::server::{
@@ -237,7 +236,11 @@ fn value_for(rng: &mut Rng, kind: Kind, field: &str) -> Value {
         (Kind::DrillEntry, "what") => json!(if bad { "lunch" } else { "arrival" }),
         (Kind::DrillEntry, "class") => json!(format!("{}班", rng.below(30))),
         (Kind::Clue, "clue_type") => json!("other"),
-        (Kind::Clue, "description") => json!(format!("d{}", rng.below(100))),
+        (Kind::Clue, "description" | "place") => json!(format!("d{}", rng.below(100))),
+        (Kind::Clue, "tracking_no") => json!(format!("XS{}", rng.below(100_000))),
+        (Kind::Clue, "status") => json!("reported"),
+        (Kind::Clue, "hide_name") => json!(rng.chance(2)),
+        (Kind::Clue, "reporter") => json!("李老师"),
         _ => json!(rng.below(10)),
     }
 }
@@ -652,8 +655,11 @@ fn run(seed: u64, steps: usize) -> Stats {
         let readable: BTreeMap<RecordId, Record> = db
             .records
             .values()
-            .filter(|s| can_read(&d.actor, s.record.kind, s.record.unit))
-            .map(|s| (s.record.id, s.record.clone()))
+            .filter(|s| anyuan_core::registry::may_read(&d.actor, &s.record))
+            .map(|s| {
+                let r = anyuan_core::registry::redact(&d.actor, s.record.clone());
+                (r.id, r)
+            })
             .collect();
         assert_eq!(r.base, readable, "device {i} base differs from the server");
         assert_eq!(

@@ -241,8 +241,8 @@ async fn load(
     let mut out = Vec::with_capacity(bodies.len());
     for body in &bodies {
         let r = parse_record(body)?;
-        if can_read(actor, r.kind, r.unit) {
-            out.push(r);
+        if anyuan_core::registry::may_read(actor, &r) {
+            out.push(anyuan_core::registry::redact(actor, r));
         }
     }
     Ok(out)

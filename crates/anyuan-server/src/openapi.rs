@@ -163,10 +163,7 @@ fn schemas() -> Value {
 
 /// `GET /api/export/{report}`: a file, not JSON, on success.
 fn export_op() -> Value {
-    let reports: Vec<&str> = anyuan_core::export::REPORTS
-        .iter()
-        .map(|r| r.name)
-        .collect();
+    let reports: Vec<&str> = anyuan_core::export::all_reports().map(|r| r.name).collect();
     let query = |name: &str, description: &str, schema: Value| json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema });
     json!({
         "summary": "Export a report",

@@ -30,8 +30,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use anyuan_core::auth::can_read;
 use anyuan_core::record::RecordId;
+use anyuan_core::registry;
 use anyuan_core::sync::server::{
     KnownChange, Loaded, LogEntry, MAX_PULL_LIMIT, StoredRecord, ingest, ingest_needs, pull_page,
 };
@@ -277,9 +277,9 @@ async fn write_records(
 ) -> Result<(), Error> {
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "INSERT INTO records (id, kind, unit_id, parent_id, seq, body) VALUES {} \
+            "INSERT INTO records (id, kind, unit_id, parent_id, seq, body, author_id) VALUES {} \
              ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, body = excluded.body",
-            tuples(backend, chunk.len(), 6)
+            tuples(backend, chunk.len(), 7)
         );
         let mut q = sqlx::query(&sql);
         for s in chunk {
@@ -292,7 +292,8 @@ async fn write_records(
                 .bind(r.unit.to_string())
                 .bind(r.parent.map(|p| p.to_string()))
                 .bind(i(s.seq))
-                .bind(body);
+                .bind(body)
+                .bind(r.author.map(|a| a.to_string()));
         }
         q.execute(&mut *conn).await?;
     }
@@ -334,19 +335,21 @@ async fn write_log(
     Ok(())
 }
 
-/// The core's `can_read` as a SQL condition over `records` (or `changes`)
-/// columns `unit_id` and `kind`, with its parameters numbered from `first`.
-/// Tested to select exactly what `can_read` allows.
+/// The core's read rule ([`anyuan_core::registry::may_read`]) as a SQL
+/// condition over `records` columns `unit_id`, `kind` and `author_id`, with
+/// its parameters numbered from `first`. Tested to select exactly what the
+/// rule allows.
 pub fn scope_sql(actor: &Actor, first: usize) -> (String, Vec<String>) {
     let confidential: Vec<String> = Kind::ALL
         .iter()
         .filter(|k| k.is_confidential())
         .map(|k| format!("'{}'", k.name()))
         .collect();
-    let open = if confidential.is_empty() {
-        "1 = 1".to_owned()
+    let (open, secret) = if confidential.is_empty() {
+        ("1 = 1".to_owned(), "1 = 0".to_owned())
     } else {
-        format!("kind NOT IN ({})", confidential.join(", "))
+        let list = confidential.join(", ");
+        (format!("kind NOT IN ({list})"), format!("kind IN ({list})"))
     };
     let (own, district) = (format!("${first}"), format!("${}", first + 1));
     let binds = vec![actor.unit.to_string(), actor.district.to_string()];
@@ -357,11 +360,20 @@ pub fn scope_sql(actor: &Actor, first: usize) -> (String, Vec<String>) {
             format!("(unit_id = {own} OR (unit_id = {district} AND {open}))"),
             binds,
         ),
-        // Open records of their unit and of the district.
-        Role::Staff => (
-            format!("((unit_id = {own} OR unit_id = {district}) AND {open})"),
-            binds,
-        ),
+        // Open records of their unit and of the district, and the
+        // confidential ones of their unit they filed themselves.
+        Role::Staff => {
+            let me = format!("${}", first + 2);
+            let mut binds = binds;
+            binds.push(actor.user.to_string());
+            (
+                format!(
+                    "(((unit_id = {own} OR unit_id = {district}) AND {open}) \
+                     OR ({secret} AND unit_id = {own} AND author_id = {me}))"
+                ),
+                binds,
+            )
+        }
     }
 }
 
@@ -460,17 +472,19 @@ pub async fn history(
     Path(id): Path<String>,
 ) -> Result<Json<History>, Error> {
     let id: Uuid = id.parse().map_err(|_| Error::NotFound)?;
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT kind, unit_id FROM records WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(state.db().pool())
-            .await?;
-    let (kind, unit) = row.ok_or(Error::NotFound)?;
-    let kind = Kind::from_name(&kind).ok_or_else(|| corrupt("kind"))?;
-    let unit = UnitId(unit.parse().map_err(|_| corrupt("unit_id"))?);
-    if !can_read(&authed.actor, kind, unit) {
+    let body: Option<String> = sqlx::query_scalar("SELECT body FROM records WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(state.db().pool())
+        .await?;
+    let record = parse_record(&body.ok_or(Error::NotFound)?)?;
+    if !registry::may_read(&authed.actor, &record) {
         return Err(Error::NotFound);
     }
+    // A reporter who hid their name is hidden in the history too: who,
+    // which device, and the private fields' values.
+    let hidden = registry::hides_from(&authed.actor, &record)
+        .then(|| record.kind.listing().and_then(|l| l.private))
+        .flatten();
     let rows = sqlx::query(
         "SELECT c.seq, c.change_id, c.record_id, c.kind, c.unit_id, c.parent_id, c.author_id, \
          c.author_role, c.device, c.stamp, c.pushed_stamp, c.fields, c.received_ms, u.display_name \
@@ -483,10 +497,21 @@ pub async fn history(
     let entries = rows
         .iter()
         .map(|r| {
-            Ok(HistoryEntry {
+            let mut entry = HistoryEntry {
                 entry: log_entry(r)?,
                 author_name: r.try_get::<Option<String>, _>(13)?,
-            })
+            };
+            if let Some(private) = hidden
+                && entry.entry.author == record.author.unwrap_or_default()
+            {
+                entry.entry.author = Uuid::nil();
+                entry.entry.device = DeviceId(0);
+                entry.author_name = None;
+                for f in private.fields {
+                    entry.entry.fields.remove(*f);
+                }
+            }
+            Ok(entry)
         })
         .collect::<Result<_, Error>>()?;
     Ok(Json(History { entries }))

@@ -53,6 +53,7 @@ pub static DUTY_SHIFT: KindSpec = KindSpec {
     zh: "值班班次",
     en: "duty shift",
     confidential: false,
+    listing: None,
     writers: ADMINS,
     parent: None,
     fields: &[
@@ -73,6 +74,7 @@ pub static DUTY_COVERAGE: KindSpec = KindSpec {
     zh: "值班保障时段",
     en: "required coverage period",
     confidential: false,
+    listing: None,
     writers: ADMINS,
     parent: None,
     fields: &[
@@ -117,6 +119,7 @@ pub static DUTY_CHECK: KindSpec = KindSpec {
     zh: "签到签退",
     en: "check-in or check-out",
     confidential: false,
+    listing: None,
     writers: EVERYONE,
     parent: Some(Kind::DutyShift),
     fields: &[
@@ -138,6 +141,7 @@ pub static DUTY_PATROL: KindSpec = KindSpec {
     zh: "巡查记录",
     en: "patrol",
     confidential: false,
+    listing: None,
     writers: EVERYONE,
     parent: Some(Kind::DutyShift),
     fields: &[
@@ -161,6 +165,7 @@ pub static DUTY_INCIDENT: KindSpec = KindSpec {
     zh: "突发事件",
     en: "incident",
     confidential: false,
+    listing: None,
     writers: EVERYONE,
     parent: Some(Kind::DutyShift),
     fields: &[
@@ -191,6 +196,7 @@ pub static DUTY_HANDOVER: KindSpec = KindSpec {
     zh: "交接班记录",
     en: "handover note",
     confidential: false,
+    listing: None,
     writers: EVERYONE,
     parent: Some(Kind::DutyShift),
     fields: &[
@@ -208,6 +214,7 @@ pub static WEATHER_ALERT: KindSpec = KindSpec {
     zh: "气象预警",
     en: "weather alert",
     confidential: false,
+    listing: None,
     writers: ADMINS,
     parent: None,
     fields: &[
@@ -244,6 +251,7 @@ pub static ALERT_CHECKLIST: KindSpec = KindSpec {
     zh: "预警处置清单",
     en: "alert checklist",
     confidential: false,
+    listing: None,
     writers: ADMINS,
     parent: None,
     fields: &[
@@ -271,6 +279,7 @@ pub static ALERT_TICK: KindSpec = KindSpec {
     zh: "处置清单勾选",
     en: "checklist tick",
     confidential: false,
+    listing: None,
     writers: EVERYONE,
     parent: None,
     fields: &[
@@ -296,6 +305,7 @@ pub static ALERT_REPORT: KindSpec = KindSpec {
     zh: "预警状况报告",
     en: "alert status report",
     confidential: false,
+    listing: None,
     writers: EVERYONE,
     parent: None,
     fields: &[

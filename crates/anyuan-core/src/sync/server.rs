@@ -35,7 +35,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::auth::{Actor, Role, can_read, check_write};
+use crate::auth::{Actor, Role, check_write};
 use crate::hlc::{Clock, DeviceId, Hlc};
 use crate::kind::Kind;
 use crate::record::{Record, RecordId, UnitId};
@@ -306,6 +306,7 @@ fn apply_entry(records: &mut BTreeMap<RecordId, Record>, e: &LogEntry) {
     let r = records.entry(e.record).or_insert_with(|| {
         let mut r = Record::new(e.record, e.kind, e.unit, e.parent);
         r.received_ms = Some(e.server_ms);
+        r.author = e.kind.is_confidential().then_some(e.author);
         r
     });
     r.received_ms = r.received_ms.map(|ms| ms.min(e.server_ms));
@@ -351,12 +352,12 @@ pub fn pull_page<'a>(
     let limit = req.limit.clamp(1, MAX_PULL_LIMIT) as usize;
     let mut page = rows
         .into_iter()
-        .filter(|(seq, r)| *seq > after && can_read(actor, r.kind, r.unit))
+        .filter(|(seq, r)| *seq > after && crate::registry::may_read(actor, r))
         .take(limit + 1);
     let mut records = Vec::new();
     let mut next_cursor = req.cursor;
     for (seq, r) in page.by_ref().take(limit) {
-        records.push(r.into());
+        records.push(crate::registry::redact(actor, r.clone()).into());
         next_cursor = Some(Cursor(seq));
     }
     let more = page.next().is_some();

@@ -14,8 +14,8 @@ use crate::helpers::{Device, TestApp};
 
 on_both!(
     no_one_reads_or_writes_another_school_on_any_endpoint,
-    clue_reports_are_read_only_by_their_schools_admins_and_the_district,
-    scope_sql_selects_exactly_what_can_read_allows,
+    a_clue_is_read_by_its_reporter_its_schools_admins_and_the_district_only,
+    scope_sql_selects_exactly_what_may_read_allows,
 );
 
 const LOGINS: [&str; 6] = [
@@ -34,7 +34,32 @@ fn fields(kind: Kind) -> Value {
             json!({"what": "疏散通道加贴指示", "owner": "王老师", "deadline": "2026-12-01"})
         }
         Kind::DrillRequirement => json!({"drill_kind": "fire", "per_term": 2, "due_week": 6}),
-        Kind::Clue => json!({"clue_type": "other", "description": "校门口有可疑人员徘徊"}),
+        Kind::Clue => json!({
+            "clue_type": "other", "place": "校门口", "description": "校门口有可疑人员徘徊",
+            "tracking_no": "XS20261204-0001-ABCDE", "status": "reported", "reporter": "测试",
+        }),
+        Kind::EmergencyPlan => {
+            json!({"plan_kind": "fire", "title": "火灾应急预案", "responsible": "王校长"})
+        }
+        Kind::SafetyTeamMember => json!({"name": "赵保安", "member_type": "guard"}),
+        Kind::Chemical => json!({
+            "substance": "盐酸", "location": "化学准备室", "custodian_a": "甲", "custodian_b": "乙",
+        }),
+        Kind::ChemicalUse => {
+            json!({"used_at": "2026-11-01T10:00", "amount": "50ml", "used_by": "王老师"})
+        }
+        Kind::FireCheck => json!({
+            "area": "kitchen", "checked_on": "2026-11-01", "checker": "李主任", "result": "ok",
+        }),
+        Kind::VehicleBarrier => {
+            json!({"gate": "东门", "status": "planned", "install_deadline": "2026-12-31"})
+        }
+        Kind::LeadingGroupMember => {
+            json!({"name": "王校长", "group": "leading", "position": "leader_in_charge"})
+        }
+        Kind::Training => {
+            json!({"held_on": "2026-11-01", "audience": "students", "topic": "first_aid"})
+        }
         Kind::LessonTermPlan => json!({"term": "2026-1", "theme": "fire", "hours": 2}),
         Kind::SafetyLesson => json!({
             "date": "2026-09-10", "periods": 1, "teacher_name": "王老师", "theme": "fire",
@@ -73,32 +98,15 @@ async fn one_of_everything(app: &TestApp, units: &[UnitId]) -> BTreeMap<RecordId
     let mut dev = Device::new();
     let mut changes = Vec::new();
     for &unit in units {
-        let mut drill = None;
-        let mut class = None;
-        let mut shift = None;
+        // The last record made of each kind: a child kind's parent.
+        let mut last: BTreeMap<Kind, RecordId> = BTreeMap::new();
         for &kind in Kind::ALL {
             if kind == Kind::Unit {
                 continue; // unit records exist: the demo made them
             }
             let mut c = dev.change(app.now(), kind, unit, None, fields(kind));
-            if kind == Kind::Drill {
-                drill = Some(c.record);
-            }
-            if kind.parent() == Some(Kind::Drill) {
-                c.parent = drill;
-            }
-            if kind == Kind::Class {
-                class = Some(c.record);
-            }
-            if kind.parent() == Some(Kind::Class) {
-                c.parent = class;
-            }
-            if kind == Kind::DutyShift {
-                shift = Some(c.record);
-            }
-            if kind.parent() == Some(Kind::DutyShift) {
-                c.parent = shift;
-            }
+            c.parent = kind.parent().and_then(|p| last.get(&p).copied());
+            last.insert(kind, c.record);
             changes.push(c);
         }
     }
@@ -117,6 +125,12 @@ async fn one_of_everything(app: &TestApp, units: &[UnitId]) -> BTreeMap<RecordId
         all.insert(RecordId(unit.0), (Kind::Unit, *unit));
     }
     all
+}
+
+/// Whether `actor` reads a record `one_of_everything` made: the district
+/// made them all, so staff read none of the confidential ones.
+fn reads(actor: &Actor, kind: Kind, unit: UnitId) -> bool {
+    can_read(actor, kind, unit) && !(kind.is_confidential() && actor.role == Role::Staff)
 }
 
 async fn actor_of(app: &TestApp, token: &str) -> Actor {
@@ -158,7 +172,7 @@ async fn no_one_reads_or_writes_another_school_on_any_endpoint(app: TestApp) {
         for (id, (kind, unit)) in &records {
             assert_eq!(
                 pulled.contains(id),
-                can_read(&actor, *kind, *unit),
+                reads(&actor, *kind, *unit),
                 "{ctx}: pull {kind:?} of {unit}"
             );
         }
@@ -167,7 +181,7 @@ async fn no_one_reads_or_writes_another_school_on_any_endpoint(app: TestApp) {
             let r = app
                 .get(&format!("/api/sync/history/{}", id.0), Some(&token))
                 .await;
-            let want = if can_read(&actor, *kind, *unit) {
+            let want = if reads(&actor, *kind, *unit) {
                 StatusCode::OK
             } else {
                 StatusCode::NOT_FOUND
@@ -277,29 +291,54 @@ async fn no_one_reads_or_writes_another_school_on_any_endpoint(app: TestApp) {
     assert_eq!(after.body["users"].as_array().unwrap(), &all_users);
 }
 
-async fn clue_reports_are_read_only_by_their_schools_admins_and_the_district(app: TestApp) {
+async fn a_clue_is_read_by_its_reporter_its_schools_admins_and_the_district_only(app: TestApp) {
     let school = app.demo.unit("示例第一中学");
+    // A second teacher of the same school.
     let admin = app.login("school1").await;
+    let made = app
+        .post(
+            "/api/admin/users",
+            Some(&admin),
+            json!({"login": "teacher9", "display_name": "钱老师", "role": "staff", "unit_id": school, "password": "long-enough-1"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{:?}", made.body);
+    let reporter = app.login("teacher1").await;
     let mut dev = Device::new();
-    let clue = dev.change(app.now(), Kind::Clue, school, None, fields(Kind::Clue));
-    let res = app.push(&admin, &dev.batch(vec![clue.clone()])).await;
-    assert!(matches!(res.results[0], PushResultV1::Accepted { .. }));
-    for (login, readable) in [
-        ("school1", true),
-        ("district", true),
-        ("teacher1", false),
-        ("school2", false),
-        ("teacher2", false),
-        ("kg1", false),
+    let mut values = fields(Kind::Clue);
+    values["hide_name"] = json!(true);
+    values["reporter"] = json!("张老师");
+    let clue = dev.change(app.now(), Kind::Clue, school, None, values);
+    let res = app.push(&reporter, &dev.batch(vec![clue.clone()])).await;
+    assert!(
+        matches!(res.results[0], PushResultV1::Accepted { .. }),
+        "{res:?}"
+    );
+    for (login, readable, sees_reporter) in [
+        ("teacher1", true, true),
+        ("school1", true, false),
+        ("district", true, true),
+        ("teacher9", false, false),
+        ("school2", false, false),
+        ("teacher2", false, false),
+        ("kg1", false, false),
     ] {
-        let token = app.login(login).await;
-        let ids: BTreeSet<_> = app
-            .pull_all(&token)
-            .await
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
-        assert_eq!(ids.contains(&clue.record), readable, "{login}: pull");
+        let token = if login == "teacher9" {
+            app.login_with("teacher9", "long-enough-1").await
+        } else {
+            app.login(login).await
+        };
+        let pulled = app.pull_all(&token).await;
+        let got = pulled.iter().find(|r| r.id == clue.record);
+        assert_eq!(got.is_some(), readable, "{login}: pull");
+        if let Some(r) = got {
+            assert_eq!(
+                r.fields.contains_key("reporter"),
+                sees_reporter,
+                "{login}: reporter"
+            );
+            assert_eq!(r.author.is_some(), sees_reporter, "{login}: author");
+        }
         let r = app
             .get(
                 &format!("/api/sync/history/{}", clue.record.0),
@@ -311,45 +350,99 @@ async fn clue_reports_are_read_only_by_their_schools_admins_and_the_district(app
             !r.body.to_string().contains("可疑") || readable,
             "{login}: leaked"
         );
+        assert_eq!(
+            r.body.to_string().contains("张老师"),
+            readable && sees_reporter,
+            "{login}: name in history"
+        );
+        let csv = app.get("/api/export/clues?format=csv", Some(&token)).await;
+        assert_eq!(csv.status, StatusCode::OK, "{login}: export");
+        assert_eq!(
+            csv.body.as_str().unwrap_or_default().contains("可疑"),
+            readable,
+            "{login}: export"
+        );
+        assert_eq!(
+            csv.body.as_str().unwrap_or_default().contains("张老师"),
+            readable && sees_reporter,
+            "{login}: name in export"
+        );
     }
-    // Staff cannot write clues either, not even in their own school.
-    let teacher = app.login("teacher1").await;
+    // Another teacher cannot write into it, even knowing its id.
+    let other = app.login_with("teacher9", "long-enough-1").await;
     let mut dev = Device::new();
-    let c = dev.change(app.now(), Kind::Clue, school, None, fields(Kind::Clue));
-    let res = app.push(&teacher, &dev.batch(vec![c])).await;
+    let c = dev.change(
+        app.now(),
+        Kind::Clue,
+        school,
+        None,
+        json!({"place": "改了"}),
+    );
+    let c = anyuan_core::ChangeV1 {
+        record: clue.record,
+        ..c
+    };
+    let res = app.push(&other, &dev.batch(vec![c])).await;
     let PushResultV1::Refused { reason, .. } = &res.results[0] else {
         panic!("{res:?}")
     };
-    assert_eq!(reason.code, RefusalCode::RoleNotAllowed);
+    assert_eq!(reason.code, RefusalCode::OutOfScope);
+    // Only the district moves it on.
+    let c = dev.change(
+        app.now(),
+        Kind::Clue,
+        school,
+        None,
+        json!({"status": "received"}),
+    );
+    let c = anyuan_core::ChangeV1 {
+        record: clue.record,
+        ..c
+    };
+    let res = app.push(&admin, &dev.batch(vec![c.clone()])).await;
+    assert!(
+        matches!(&res.results[0], PushResultV1::Refused { reason, .. } if reason.code == RefusalCode::RoleNotAllowed),
+        "{res:?}"
+    );
+    let district = app.login("district").await;
+    let res = app.push(&district, &dev.batch(vec![c])).await;
+    assert!(
+        matches!(res.results[0], PushResultV1::Accepted { .. }),
+        "{res:?}"
+    );
 }
 
-async fn scope_sql_selects_exactly_what_can_read_allows(app: TestApp) {
+async fn scope_sql_selects_exactly_what_may_read_allows(app: TestApp) {
     let units: Vec<UnitId> = app.demo.units.iter().map(|(_, u)| *u).collect();
     let records = one_of_everything(&app, &units).await;
-    let rows: Vec<(String, String, String)> =
-        sqlx::query_as("SELECT id, kind, unit_id FROM records")
-            .fetch_all(app.state.db().pool())
-            .await
-            .unwrap();
+    let bodies: Vec<String> = sqlx::query_scalar("SELECT body FROM records")
+        .fetch_all(app.state.db().pool())
+        .await
+        .unwrap();
+    let rows: Vec<anyuan_core::Record> = bodies
+        .iter()
+        .map(|b| serde_json::from_str(b).unwrap())
+        .collect();
     assert!(rows.len() >= records.len());
-    for role in [Role::DistrictAdmin, Role::SchoolAdmin, Role::Staff] {
+    // The district made the clues: as that user, staff read them.
+    let authors: BTreeSet<uuid::Uuid> = rows.iter().filter_map(|r| r.author).collect();
+    assert!(!authors.is_empty(), "clues record their author");
+    let users: Vec<uuid::Uuid> = authors.into_iter().chain([uuid::Uuid::nil()]).collect();
+    for (role, user) in [Role::DistrictAdmin, Role::SchoolAdmin, Role::Staff]
+        .into_iter()
+        .flat_map(|r| users.iter().map(move |u| (r, *u)))
+    {
         for &unit in &units {
             let actor = Actor {
-                user: uuid::Uuid::nil(),
+                user,
                 role,
                 unit,
                 district: app.demo.district,
             };
             let expected: BTreeSet<String> = rows
                 .iter()
-                .filter(|(_, k, u)| {
-                    can_read(
-                        &actor,
-                        Kind::from_name(k).unwrap(),
-                        UnitId(u.parse().unwrap()),
-                    )
-                })
-                .map(|(id, _, _)| id.clone())
+                .filter(|r| anyuan_core::registry::may_read(&actor, r))
+                .map(|r| r.id.to_string())
                 .collect();
             let (scope, binds) = scope_sql(&actor, 1);
             let sql = format!("SELECT id FROM records WHERE {scope}");
@@ -363,7 +456,7 @@ async fn scope_sql_selects_exactly_what_can_read_allows(app: TestApp) {
                 .unwrap()
                 .into_iter()
                 .collect();
-            assert_eq!(selected, expected, "{role:?} of {unit}");
+            assert_eq!(selected, expected, "{role:?} {user} of {unit}");
             let page = pull_for(
                 &app.state,
                 &actor,
