@@ -20,6 +20,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod headers;
 pub mod health;
 pub mod json;
 pub mod openapi;
@@ -299,6 +300,10 @@ pub fn app(state: AppState) -> Router {
         .nest("/api", api)
         .fallback_service(static_files::service(state.dist()))
         .layer(axum::middleware::from_fn(static_files::cache_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
         .layer(RequestDecompressionLayer::new())
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
