@@ -371,7 +371,9 @@ fn relink(text: &str, files: &[String], hashed: &dyn Fn(&str) -> String) -> Stri
 const START_MARK: &str = "<!-- anyuan:start -->";
 
 /// Replaces index.html's start marker with the preloads and the module
-/// script that start the app.
+/// script that starts the app. The script is its own file, named with the
+/// build's hash (its only content is the hashed names), because the
+/// server's Content-Security-Policy allows no inline script.
 fn inject_start_script(index: &Path, out: &Output) -> Result<()> {
     let html =
         std::fs::read_to_string(index).with_context(|| format!("reading {}", index.display()))?;
@@ -387,11 +389,21 @@ fn inject_start_script(index: &Path, out: &Output) -> Result<()> {
         link_js,
         ..
     } = out;
+    // `anyuan-<hash>.js` → `start-<hash>.js`.
+    let start_js = match main_js.split_once('-') {
+        Some((_, hashed)) => format!("start-{hashed}"),
+        None => bail!("{main_js} has no build hash in its name"),
+    };
+    let dir = index.parent().unwrap_or(Path::new("."));
+    std::fs::write(
+        dir.join(&start_js),
+        format!("import init from \"/{main_js}\"; init({{ module_or_path: \"/{main_wasm}\" }});\n"),
+    )?;
     let script = format!(
         "<link rel=\"modulepreload\" href=\"/{main_js}\">\n    \
          <link rel=\"modulepreload\" href=\"/{link_js}\">\n    \
          <link rel=\"preload\" href=\"/{main_wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n    \
-         <script type=\"module\">import init from \"/{main_js}\"; init({{ module_or_path: \"/{main_wasm}\" }});</script>"
+         <script type=\"module\" src=\"/{start_js}\"></script>"
     );
     std::fs::write(index, html.replace(START_MARK, &script))?;
     Ok(())
@@ -400,6 +412,34 @@ fn inject_start_script(index: &Path, out: &Output) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_start_script_is_a_hashed_file_not_inline_so_the_csp_allows_it() {
+        let dir = std::env::temp_dir().join(format!("anyuan-start-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let index = dir.join("index.html");
+        std::fs::write(&index, format!("<head>{START_MARK}</head><body></body>")).unwrap();
+        let out = Output {
+            main_js: "anyuan-0123456789abcdef.js".into(),
+            main_wasm: "anyuan-0123456789abcdef_bg.wasm".into(),
+            link_js: "__wasm_split-0123456789abcdef.js".into(),
+            chunks: vec![],
+            signed_in: vec![],
+        };
+        inject_start_script(&index, &out).unwrap();
+        let html = std::fs::read_to_string(&index).unwrap();
+        assert!(
+            html.contains(r#"<script type="module" src="/start-0123456789abcdef.js"></script>"#),
+            "{html}"
+        );
+        assert!(!html.contains("import init"), "no inline script: {html}");
+        let start = std::fs::read_to_string(dir.join("start-0123456789abcdef.js")).unwrap();
+        assert!(start.contains(r#"import init from "/anyuan-0123456789abcdef.js""#));
+        assert!(start.contains("/anyuan-0123456789abcdef_bg.wasm"));
+        // The service worker precaches what index.html references.
+        assert!(crate::pwa::same_origin_files(&html).contains("/start-0123456789abcdef.js"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn wasm_flags_match_the_cargo_config_and_keep_the_callers() {

@@ -145,7 +145,41 @@ pub fn check_write(
             "A unit record's id must equal its unit id. Please update the app and try again.",
         ));
     }
+    if kind == Kind::Unit && actor.role != Role::DistrictAdmin {
+        check_unit_identity(change, existing)?;
+    }
     check_parent(change, existing.is_some(), parent)
+}
+
+/// The fields of a unit record that say what the unit is: only the district
+/// may change them. A school admin edits its unit's name and address.
+pub const UNIT_IDENTITY_FIELDS: &[&str] = &["type", crate::validate::DELETED];
+
+/// Refuses a write of a unit's identity field that changes its value (the
+/// same value written again, as a whole-record form may, is harmless).
+fn check_unit_identity(change: &ChangeV1, existing: Option<&Record>) -> Result<(), Refusal> {
+    for field in UNIT_IDENTITY_FIELDS {
+        let Some(w) = change.fields.get(*field) else {
+            continue;
+        };
+        if existing.is_some_and(|r| r.get(field) == Some(&w.value)) {
+            continue;
+        }
+        let (zh, en) = if *field == crate::validate::DELETED {
+            ("删除或恢复", "delete or restore")
+        } else {
+            ("更改类型", "change the type of")
+        };
+        return Err(Refusal::new(
+            RefusalCode::RoleNotAllowed,
+            Some((*field).to_owned()),
+            format!("只有区管理员可以{zh}单位。如需调整，请联系区教育局。"),
+            format!(
+                "Only the district administrator may {en} a unit. Please contact the district."
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn malformed_parent_or_unit(zh: &str, en: &str) -> Refusal {
@@ -387,6 +421,52 @@ mod tests {
         c.record = RecordId(u(SCHOOL_A).0);
         assert!(check_write(&admin, &c, None, None).is_ok());
         assert!(is_unit_record(c.record, c.unit));
+    }
+
+    #[test]
+    fn only_the_district_changes_a_units_type_or_deletes_it() {
+        let write = |field: &str, value: serde_json::Value| {
+            let mut c = change(Kind::Unit, SCHOOL_A, None);
+            c.record = RecordId(u(SCHOOL_A).0);
+            c.fields = [(field.to_owned(), FieldWriteV1 { value, seen: None })].into();
+            c
+        };
+        let mut unit = Record::new(RecordId(u(SCHOOL_A).0), Kind::Unit, u(SCHOOL_A), None);
+        unit.apply(
+            Hlc::new(1, 0, DeviceId(1)),
+            [("type".to_owned(), json!("school"))]
+                .iter()
+                .map(|(k, v)| (k, v, None)),
+        );
+        let admin = actor(Role::SchoolAdmin, SCHOOL_A);
+        let district = actor(Role::DistrictAdmin, DISTRICT);
+        for c in [
+            write("type", json!("district")),
+            write("deleted", json!(true)),
+        ] {
+            let e = check_write(&admin, &c, Some(&unit), None).unwrap_err();
+            assert_eq!(e.code, RefusalCode::RoleNotAllowed);
+            assert!(
+                e.zh.contains("区管理员") && e.en.contains("district"),
+                "{e:?}"
+            );
+            assert_eq!(
+                e.field.as_deref(),
+                c.fields.keys().next().map(String::as_str)
+            );
+            assert!(check_write(&district, &c, Some(&unit), None).is_ok());
+        }
+        // Its name and address are the school's; the same type again is harmless.
+        for c in [
+            write("name", json!("新名字")),
+            write("address", json!("某路1号")),
+            write("type", json!("school")),
+        ] {
+            assert!(check_write(&admin, &c, Some(&unit), None).is_ok(), "{c:?}");
+        }
+        // A unit record the school admin creates cannot choose its type.
+        let e = check_write(&admin, &write("type", json!("school")), None, None);
+        assert_eq!(e.unwrap_err().code, RefusalCode::RoleNotAllowed);
     }
 
     #[test]

@@ -324,17 +324,16 @@ pub fn is_deleted(values: &BTreeMap<String, Value>) -> bool {
 }
 
 /// Checks a whole record's current values: every field present, and every
-/// required field. A deleted record is only checked for unknown fields and a
-/// well-formed `deleted` flag (deleting is always allowed). Problems are in
-/// field order, required-but-missing fields last.
+/// required field. A deleted record's values are checked as strictly as a
+/// live one's (a tombstone that is undeleted must not bring back a size of
+/// -999999), except that its required fields may be empty or missing.
+/// Problems are in field order, required-but-missing fields last.
 pub fn validate(kind: Kind, values: &BTreeMap<String, Value>) -> Vec<FieldProblem> {
     let deleted = is_deleted(values);
     let mut out: Vec<FieldProblem> = values
         .iter()
-        .filter_map(|(f, v)| match field_spec(kind, f) {
-            None => Some(unknown(f)),
-            Some(_) if deleted && f != DELETED => None,
-            Some(_) => validate_field(kind, f, v),
+        .filter_map(|(f, v)| {
+            validate_field(kind, f, v).filter(|p| !(deleted && p.code == ProblemCode::Required))
         })
         .collect();
     if !deleted {
@@ -504,7 +503,7 @@ mod tests {
         assert_eq!(
             codes(
                 Kind::Class,
-                json!({"deleted": true, "colour": "red", "size": 999})
+                json!({"deleted": true, "colour": "red", "size": 99})
             ),
             vec![("colour".into(), ProblemCode::UnknownField)]
         );
@@ -512,6 +511,23 @@ mod tests {
             codes(Kind::Class, json!({"name": "x", "deleted": "yes"}))[0].1,
             ProblemCode::NotBool
         );
+    }
+
+    #[test]
+    fn deleted_records_values_are_still_checked_but_may_lack_required_ones() {
+        assert_eq!(
+            codes(
+                Kind::Class,
+                json!({"deleted": true, "size": -999_999, "name": {"a": 1}, "grade": "x".repeat(5000)})
+            ),
+            vec![
+                ("grade".into(), ProblemCode::TooLong),
+                ("name".into(), ProblemCode::NotText),
+                ("size".into(), ProblemCode::OutOfRange),
+            ]
+        );
+        assert!(codes(Kind::Class, json!({"deleted": true, "name": null})).is_empty());
+        assert!(codes(Kind::Class, json!({"deleted": true})).is_empty());
     }
 
     #[test]

@@ -78,15 +78,7 @@ impl Server {
         let known = db
             .log
             .iter()
-            .map(|e| {
-                (
-                    e.change,
-                    KnownChange {
-                        stamp: e.stamp,
-                        seq: e.seq,
-                    },
-                )
-            })
+            .map(|e| (e.change, KnownChange::of(e)))
             .collect();
         let by_seq = db.records.values().map(|s| (s.seq, s.record.id)).collect();
         Server {
@@ -142,17 +134,7 @@ impl Server {
         }
         for e in &out.log_entries {
             assert!(e.stamp.ms <= now + MAX_FUTURE_MS, "stamp not clamped");
-            assert!(
-                self.known
-                    .insert(
-                        e.change,
-                        KnownChange {
-                            stamp: e.stamp,
-                            seq: e.seq
-                        }
-                    )
-                    .is_none()
-            );
+            assert!(self.known.insert(e.change, KnownChange::of(e)).is_none());
         }
         self.db.log.extend(out.log_entries);
         for s in out.records_to_write {

@@ -294,15 +294,16 @@ async fn check_role_fits_unit(state: &AppState, role: Role, unit: UnitId) -> Res
         .await?
         .ok_or_else(|| Error::Internal("no district".into()))?;
     let info = org::unit_info(state.db(), unit).await?;
-    let Some(info) = info.filter(|u| !u.deleted) else {
+    if info.is_none_or(|u| u.deleted) {
         return Err(Error::bad_request(
             "unit_unknown",
             "找不到该单位。请先同步或创建单位，再创建账号。",
             "That unit does not exist. Sync or create the unit first, then the account.",
         ));
-    };
+    }
+    // The district is the unit bootstrap made; a unit record's `type` is
+    // data (only the district admin may change it) and never trusted here.
     let is_district = unit == district;
-    debug_assert_eq!(is_district, info.kind == "district");
     if (role == Role::DistrictAdmin) != is_district {
         return Err(Error::bad_request(
             "role_unit_mismatch",

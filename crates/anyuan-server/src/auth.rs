@@ -9,9 +9,10 @@
 //!   (written at most once an hour), never past `created + session_absolute`.
 //!   The defaults (30 days idle, 90 days absolute) survive a week of typhoon
 //!   offline.
-//! * Failed sign-ins are counted in SQL per account and per client address,
-//!   so the limit holds across several server processes; over the limit the
-//!   answer is `429` with `Retry-After`, before the password is even checked.
+//! * Failed sign-ins are counted in SQL per account and per client address
+//!   and slow sign-in down (`429` with `Retry-After`, before the password is
+//!   checked) without locking anyone out; a device that signed in as the
+//!   user before gets through. See [`crate::throttle`].
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -22,15 +23,18 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::Json;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
-use axum::http::StatusCode;
-use axum::http::header::AUTHORIZATION;
+use axum::http::header::{AUTHORIZATION, SET_COOKIE};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use uuid::Uuid;
 
 use crate::accounts::{self, User, UserView};
 use crate::json::ApiJson;
-use crate::{AppState, Error};
+use crate::throttle::{self, device_cookie_name, new_device_cookie, trusted_device, wait_secs};
+use crate::{AppState, Db, Error};
 
 /// Sliding expiry is written back at most this often per session.
 const SLIDE_GRANULARITY_MS: u64 = 3600 * 1000;
@@ -103,26 +107,50 @@ pub async fn hash_password(password: String) -> Result<String, Error> {
 
 /// Whether `password` matches `hash`; with no hash (unknown login) a dummy
 /// hash is checked, so a wrong login takes as long as a wrong password.
-pub async fn verify_password(hash: Option<String>, password: String) -> Result<bool, Error> {
+/// Runs in the bounded hashing pool with the caller's place in its queue.
+pub async fn verify_password(
+    state: &AppState,
+    admission: throttle::Admission,
+    hash: Option<String>,
+    password: String,
+) -> Result<bool, Error> {
     static DUMMY: OnceLock<String> = OnceLock::new();
-    tokio::task::spawn_blocking(move || match hash {
-        Some(h) => Ok(verify_now(&h, &password)),
-        None => {
-            let dummy = match DUMMY.get() {
-                Some(d) => d.clone(),
-                None => DUMMY
-                    .get_or_init(|| hash_now("dummy").unwrap_or_default())
-                    .clone(),
-            };
-            let _ = verify_now(&dummy, &password);
-            Ok(false)
-        }
-    })
-    .await
-    .map_err(|e| Error::Internal(format!("verifying task: {e}")))?
+    state
+        .password_work()
+        .run(admission, move || match hash {
+            Some(h) => verify_now(&h, &password),
+            None => {
+                let dummy = match DUMMY.get() {
+                    Some(d) => d.clone(),
+                    None => DUMMY
+                        .get_or_init(|| hash_now("dummy").unwrap_or_default())
+                        .clone(),
+                };
+                let _ = verify_now(&dummy, &password);
+                false
+            }
+        })
+        .await
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// The key device cookies are signed with: made once, kept in
+/// `server_meta`, so every process (and restart) shares it.
+pub async fn device_secret(db: &Db) -> Result<Vec<u8>, Error> {
+    sqlx::query(
+        "INSERT INTO server_meta (key, value) VALUES ('device_cookie_key', $1) \
+         ON CONFLICT (key) DO NOTHING",
+    )
+    .bind(hex(&random_bytes::<32>()?))
+    .execute(db.pool())
+    .await?;
+    let key: String =
+        sqlx::query_scalar("SELECT value FROM server_meta WHERE key = 'device_cookie_key'")
+            .fetch_one(db.pool())
+            .await?;
+    Ok(key.into_bytes())
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -284,42 +312,55 @@ pub struct LoginResponse {
     pub user: UserView,
 }
 
-/// How long until `key` may try again, if it is over `max` failures.
-async fn blocked_for(
-    state: &AppState,
-    key: &str,
-    max: u32,
-    now: u64,
-) -> Result<Option<u64>, Error> {
-    let window = ms(state.policy().login_window);
-    let since = now.saturating_sub(window);
-    let times: Vec<i64> = sqlx::query_scalar(
-        "SELECT at_ms FROM login_failures WHERE key = $1 AND at_ms > $2 ORDER BY at_ms",
+/// How long until `key` may try again, if it is past its free failures.
+async fn wait_for(state: &AppState, key: &str, free: u32, now: u64) -> Result<Option<u64>, Error> {
+    let p = state.policy();
+    let since = now.saturating_sub(ms(p.login_window));
+    let (count, last): (i64, Option<i64>) = sqlx::query_as(
+        "SELECT COUNT(*), MAX(at_ms) FROM login_failures WHERE key = $1 AND at_ms > $2",
     )
     .bind(key)
     .bind(i(since))
-    .fetch_all(state.db().pool())
+    .fetch_one(state.db().pool())
     .await?;
-    let max = max.max(1) as usize;
-    if times.len() < max {
-        return Ok(None);
-    }
-    // Allowed again once enough of the oldest failures leave the window.
-    let release = u(times[times.len() - max]).saturating_add(window);
-    Ok(Some(release.saturating_sub(now).div_ceil(1000).max(1)))
+    Ok(wait_secs(
+        u(count),
+        last.map_or(0, u),
+        free,
+        ms(p.throttle_base),
+        ms(p.throttle_max),
+        now,
+    ))
 }
 
-async fn record_failure(state: &AppState, keys: [&str; 2], now: u64) -> Result<(), Error> {
+/// Counts an attempt against `keys` before its password is checked, unless
+/// one of them must still wait: then `429` with the longest wait. Check and
+/// reservation are one step under the process's sign-in lock.
+async fn reserve_attempt(
+    state: &AppState,
+    keys: &[(String, u32)],
+    attempt: &str,
+    now: u64,
+) -> Result<(), Error> {
+    let _one_at_a_time = state.login_lock().lock().await;
+    let mut wait = None;
+    for (key, free) in keys {
+        wait = wait.max(wait_for(state, key, *free, now).await?);
+    }
+    if let Some(retry_after_secs) = wait {
+        return Err(Error::TooManyRequests { retry_after_secs });
+    }
     let window = ms(state.policy().login_window);
     let mut tx = state.db().pool().begin().await?;
     sqlx::query("DELETE FROM login_failures WHERE at_ms <= $1")
         .bind(i(now.saturating_sub(window)))
         .execute(&mut *tx)
         .await?;
-    for key in keys {
-        sqlx::query("INSERT INTO login_failures (key, at_ms) VALUES ($1, $2)")
+    for (key, _) in keys {
+        sqlx::query("INSERT INTO login_failures (key, at_ms, attempt) VALUES ($1, $2, $3)")
             .bind(key)
             .bind(i(now))
+            .bind(attempt)
             .execute(&mut *tx)
             .await?;
     }
@@ -327,33 +368,77 @@ async fn record_failure(state: &AppState, keys: [&str; 2], now: u64) -> Result<(
     Ok(())
 }
 
-/// `POST /api/auth/login {login, password}` → `{token, expires_ms, user}`.
+/// Takes back an attempt's reservation (it succeeded, or was never checked).
+async fn release_attempt(state: &AppState, attempt: &str) -> Result<(), Error> {
+    sqlx::query("DELETE FROM login_failures WHERE attempt = $1")
+        .bind(attempt)
+        .execute(state.db().pool())
+        .await?;
+    Ok(())
+}
+
+/// The device cookie for `user`, set on every successful sign-in.
+fn device_cookie(state: &AppState, user: Uuid, nonce: &str) -> Result<HeaderValue, Error> {
+    let value = new_device_cookie(state.device_secret(), user, nonce)?;
+    let secure = if state.policy().https { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{}={value}; Path=/api/auth; Max-Age={}; HttpOnly; SameSite=Strict{secure}",
+        device_cookie_name(user),
+        DEVICE_COOKIE_MAX_AGE_SECS,
+    ))
+    .map_err(|e| Error::Internal(format!("device cookie: {e}")))
+}
+
+/// How long a device stays known without signing in again (a year).
+const DEVICE_COOKIE_MAX_AGE_SECS: u64 = 365 * 24 * 3600;
+
+/// `POST /api/auth/login {login, password}` → `{token, expires_ms, user}`,
+/// and the device cookie.
 pub async fn login(
     State(state): State<AppState>,
     addr: ClientAddr,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
-) -> Result<Json<LoginResponse>, Error> {
+) -> Result<Response, Error> {
     let login = accounts::normalize_login(&req.login);
     let now = state.now_ms();
     let p = state.policy();
-    let login_key = format!("login:{login}");
-    let addr_key = format!("addr:{}", addr.0);
-    let wait = blocked_for(&state, &login_key, p.max_failures_per_login, now)
-        .await?
-        .max(blocked_for(&state, &addr_key, p.max_failures_per_addr, now).await?);
-    if let Some(retry_after_secs) = wait {
-        tracing::warn!(%login, addr = %addr.0, "sign-in rate limited");
-        return Err(Error::TooManyRequests { retry_after_secs });
-    }
     let user = accounts::find_by_login(&state, &login).await?;
-    let hash = user.as_ref().map(|(_, h)| h.clone());
-    if req.password.len() > 4 * MAX_PASSWORD_CHARS || !verify_password(hash, req.password).await? {
-        record_failure(&state, [&login_key, &addr_key], now).await?;
-        return Err(Error::BadCredentials);
+    let device = user
+        .as_ref()
+        .and_then(|(u, _)| trusted_device(state.device_secret(), &headers, u.id));
+    let login_key = format!("login:{login}");
+    // A known device answers for itself only; anyone else is slowed down
+    // per login and per address.
+    let keys = match &device {
+        Some(nonce) => vec![(format!("device:{nonce}"), p.max_failures_per_login)],
+        None => vec![
+            (login_key.clone(), p.max_failures_per_login),
+            (format!("addr:{}", addr.0), p.max_failures_per_addr),
+        ],
+    };
+    let attempt = hex(&random_bytes::<16>()?);
+    if let Err(e) = reserve_attempt(&state, &keys, &attempt, now).await {
+        if matches!(e, Error::TooManyRequests { .. }) {
+            tracing::warn!(%login, addr = %addr.0, "sign-in slowed down");
+        }
+        return Err(e);
     }
-    let Some((user, _)) = user else {
+    let admission = match state.password_work().admit() {
+        Ok(a) => a,
+        Err(busy) => {
+            release_attempt(&state, &attempt).await?;
+            return Err(busy);
+        }
+    };
+    let hash = user.as_ref().map(|(_, h)| h.clone());
+    let ok = req.password.len() <= 4 * MAX_PASSWORD_CHARS
+        && verify_password(&state, admission, hash, req.password).await?;
+    let Some((user, _)) = user.filter(|_| ok) else {
+        // The reservation stays: it is the failure.
         return Err(Error::BadCredentials);
     };
+    release_attempt(&state, &attempt).await?;
     if user.disabled {
         return Err(Error::denied(
             "account_disabled",
@@ -361,8 +446,12 @@ pub async fn login(
             "This account is disabled. Please contact your administrator.",
         ));
     }
+    let counted = match &device {
+        Some(nonce) => format!("device:{nonce}"),
+        None => login_key,
+    };
     sqlx::query("DELETE FROM login_failures WHERE key = $1")
-        .bind(&login_key)
+        .bind(&counted)
         .execute(state.db().pool())
         .await?;
     sqlx::query("DELETE FROM sessions WHERE expires_ms <= $1 OR absolute_ms <= $1")
@@ -370,12 +459,20 @@ pub async fn login(
         .execute(state.db().pool())
         .await?;
     let (token, expires_ms) = create_session(&state, &user.id.to_string()).await?;
+    let nonce = match device {
+        Some(n) => n,
+        None => hex(&random_bytes::<16>()?),
+    };
+    let cookie = device_cookie(&state, user.id, &nonce)?;
     let user = accounts::view(&state, &user).await?;
-    Ok(Json(LoginResponse {
+    let mut response = Json(LoginResponse {
         token,
         expires_ms,
         user,
-    }))
+    })
+    .into_response();
+    response.headers_mut().insert(SET_COOKIE, cookie);
+    Ok(response)
 }
 
 /// `POST /api/auth/logout` → 204: ends the calling session.

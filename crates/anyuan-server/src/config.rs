@@ -33,6 +33,10 @@ pub struct Config {
     /// sign-in rate limits from the last `X-Forwarded-For` entry.
     #[arg(long, env = "ANYUAN_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// The app is reached over HTTPS (TLS here or at a proxy): send
+    /// `Strict-Transport-Security` and mark cookies `Secure`.
+    #[arg(long, env = "ANYUAN_HTTPS")]
+    pub https: bool,
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -168,6 +168,15 @@ impl Error {
                 "一次提交的内容太多。应用会分批重试。",
                 "Too much data in one request. The app will retry in smaller batches.",
             ),
+            Error::TooManyRequests { retry_after_secs } if *retry_after_secs < 60 => {
+                let secs = (*retry_after_secs).max(1);
+                (
+                    "too_many_requests",
+                    format!("登录失败次数过多，请{secs}秒后再试。").into(),
+                    format!("Too many failed sign-ins. Please try again in {secs} second(s).")
+                        .into(),
+                )
+            }
             Error::TooManyRequests { retry_after_secs } => {
                 let minutes = retry_after_secs.div_ceil(60).max(1);
                 (

@@ -20,6 +20,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod export;
+pub mod headers;
 pub mod health;
 pub mod json;
 pub mod openapi;
@@ -28,6 +29,7 @@ pub mod routes;
 pub mod static_files;
 pub mod sync;
 pub mod telemetry;
+pub mod throttle;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -68,18 +70,32 @@ pub struct Policy {
     pub session_absolute: Duration,
     /// The window over which failed sign-ins are counted.
     pub login_window: Duration,
-    /// Failed sign-ins per account within the window before `429`.
+    /// Failed sign-ins per account within the window before sign-in slows
+    /// down (`429` with `Retry-After` until the wait has passed).
     pub max_failures_per_login: u32,
-    /// Failed sign-ins per client address within the window before `429`.
+    /// Failed sign-ins per client address within the window before it slows
+    /// down.
     pub max_failures_per_addr: u32,
+    /// The first wait past the free failures; each failure doubles it.
+    pub throttle_base: Duration,
+    /// The longest wait: sign-in slows down, it never locks anyone out.
+    pub throttle_max: Duration,
+    /// Password hashes that may run at once (one per core by default).
+    pub hash_workers: usize,
+    /// Sign-ins that may wait for a hashing worker; beyond, `503` at once.
+    pub hash_queue: usize,
     /// Take the client address from the last `X-Forwarded-For` entry (only
     /// behind a proxy that sets it).
     pub trust_forwarded_for: bool,
+    /// Served over HTTPS (directly or by a proxy): send HSTS and mark the
+    /// device cookie `Secure`.
+    pub https: bool,
 }
 
 impl Default for Policy {
     fn default() -> Policy {
         const DAY: u64 = 24 * 3600;
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         Policy {
             // A week of typhoon without network must not sign anyone out.
             session_idle: Duration::from_secs(30 * DAY),
@@ -87,7 +103,12 @@ impl Default for Policy {
             login_window: Duration::from_secs(15 * 60),
             max_failures_per_login: 5,
             max_failures_per_addr: 20,
+            throttle_base: Duration::from_secs(1),
+            throttle_max: Duration::from_secs(60),
+            hash_workers: cores,
+            hash_queue: 4 * cores,
             trust_forwarded_for: false,
+            https: false,
         }
     }
 }
@@ -131,6 +152,12 @@ struct Inner {
     clock: Mutex<Clock>,
     /// The district, once known (it never changes after bootstrap).
     district: OnceLock<UnitId>,
+    /// Bounded password hashing.
+    password_work: throttle::PasswordWork,
+    /// Makes a sign-in's throttle check and its reservation one step.
+    login_lock: tokio::sync::Mutex<()>,
+    /// The key device cookies are signed with (shared by all processes).
+    device_secret: Vec<u8>,
 }
 
 impl AppState {
@@ -139,6 +166,7 @@ impl AppState {
         let db = Db::connect(&config.database_url()).await?;
         let policy = Policy {
             trust_forwarded_for: config.trust_forwarded_for,
+            https: config.https,
             ..Policy::default()
         };
         AppState::with_options(
@@ -180,6 +208,9 @@ impl AppState {
             .map(|s| s.parse())
             .transpose()
             .map_err(|e| Error::Internal(format!("corrupt stamp in the change log: {e}")))?;
+        let device_secret = auth::device_secret(&db).await?;
+        let password_work =
+            throttle::PasswordWork::new(options.policy.hash_workers, options.policy.hash_queue);
         Ok(AppState {
             inner: Arc::new(Inner {
                 db,
@@ -188,6 +219,9 @@ impl AppState {
                 policy: options.policy,
                 clock: Mutex::new(Clock::resume(device, highest)),
                 district: OnceLock::new(),
+                password_work,
+                login_lock: tokio::sync::Mutex::new(()),
+                device_secret,
             }),
         })
     }
@@ -207,6 +241,19 @@ impl AppState {
 
     pub fn policy(&self) -> &Policy {
         &self.inner.policy
+    }
+
+    /// The bounded pool of password hashing.
+    pub fn password_work(&self) -> &throttle::PasswordWork {
+        &self.inner.password_work
+    }
+
+    pub(crate) fn login_lock(&self) -> &tokio::sync::Mutex<()> {
+        &self.inner.login_lock
+    }
+
+    pub(crate) fn device_secret(&self) -> &[u8] {
+        &self.inner.device_secret
     }
 
     /// This process's HLC device id.
@@ -253,6 +300,10 @@ pub fn app(state: AppState) -> Router {
         .nest("/api", api)
         .fallback_service(static_files::service(state.dist()))
         .layer(axum::middleware::from_fn(static_files::cache_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
         .layer(RequestDecompressionLayer::new())
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

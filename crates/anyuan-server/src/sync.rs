@@ -247,17 +247,23 @@ async fn load_known(
     let mut out = BTreeMap::new();
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "SELECT change_id, stamp, seq FROM changes WHERE change_id IN ({})",
+            "SELECT change_id, stamp, seq, author_id, record_id FROM changes \
+             WHERE change_id IN ({})",
             placeholders(backend, 1, chunk.len())
         );
-        let mut q = sqlx::query_as::<_, (String, String, i64)>(&sql);
+        let mut q = sqlx::query_as::<_, (String, String, i64, String, String)>(&sql);
         for id in chunk {
             q = q.bind(id);
         }
-        for (id, stamp, seq) in q.fetch_all(&mut *conn).await? {
+        for (id, stamp, seq, author, record) in q.fetch_all(&mut *conn).await? {
             let id = ChangeId(id.parse().map_err(|_| corrupt("change_id"))?);
-            let stamp = stamp.parse().map_err(|_| corrupt("stamp"))?;
-            out.insert(id, KnownChange { stamp, seq: u(seq) });
+            let known = KnownChange {
+                stamp: stamp.parse().map_err(|_| corrupt("stamp"))?,
+                seq: u(seq),
+                author: author.parse().map_err(|_| corrupt("author_id"))?,
+                record: RecordId(record.parse().map_err(|_| corrupt("record_id"))?),
+            };
+            out.insert(id, known);
         }
     }
     Ok(out)

@@ -401,13 +401,7 @@ mod tests {
                 loaded,
             );
             for e in &out.log_entries {
-                self.known.insert(
-                    e.change,
-                    KnownChange {
-                        stamp: e.stamp,
-                        seq: e.seq,
-                    },
-                );
+                self.known.insert(e.change, KnownChange::of(e));
             }
             for s in out.records_to_write {
                 self.records.insert(s.record.id, s);

@@ -39,14 +39,22 @@ use crate::auth::{Actor, Role, check_write};
 use crate::hlc::{Clock, DeviceId, Hlc};
 use crate::kind::Kind;
 use crate::record::{Record, RecordId, UnitId};
-use crate::validate::validate;
+use crate::validate::{is_deleted, validate};
 use crate::wire::{
     ChangeId, ChangeV1, Cursor, FieldWriteV1, PullRequestV1, PullResponseV1, PushResultV1, Refusal,
+    RefusalCode,
 };
 
 /// A pushed stamp more than this far ahead of the server's wall clock is
-/// replaced by a server stamp (5 minutes).
-pub const MAX_FUTURE_MS: u64 = 5 * 60 * 1000;
+/// replaced by a server stamp, and the log keeps the pushed one
+/// ([`LogEntry::pushed_stamp`]), so the history shows it.
+///
+/// 60 seconds: phones and PCs take their time from the network and are
+/// within a few seconds of the server; a stamp further ahead is a wrong
+/// clock (or a forged one) and, if kept, would beat every honest edit made
+/// in the meantime. The window was 5 minutes; a minute still covers a
+/// device whose clock drifted since its last network time sync.
+pub const MAX_FUTURE_MS: u64 = 60 * 1000;
 
 /// The largest page a pull returns.
 pub const MAX_PULL_LIMIT: u32 = 1000;
@@ -78,6 +86,22 @@ pub struct KnownChange {
     pub stamp: Hlc,
     /// Its log sequence number.
     pub seq: u64,
+    /// Who pushed it: only they may be told it is a duplicate.
+    pub author: Uuid,
+    /// The record it wrote: a retry names the same one.
+    pub record: RecordId,
+}
+
+impl KnownChange {
+    /// What the log says of `entry`.
+    pub fn of(entry: &LogEntry) -> KnownChange {
+        KnownChange {
+            stamp: entry.stamp,
+            seq: entry.seq,
+            author: entry.author,
+            record: entry.record,
+        }
+    }
 }
 
 /// The current state the caller loaded for a batch.
@@ -196,7 +220,26 @@ pub fn ingest(
     let mut touched: BTreeMap<RecordId, u64> = BTreeMap::new();
     let mut out = IngestOutcome::default();
     for change in batch {
+        let refuse = |reason: Refusal| PushResultV1::Refused {
+            change: change.id,
+            reason,
+        };
+        let existing = records.get(&change.record);
+        let parent = change.parent.and_then(|p| records.get(&p));
+        // Permission first: a duplicate's answer (its stamp) is only for
+        // someone who may make the change, and only for its own author.
+        let permitted = change
+            .check_shape(device)
+            .and_then(|()| check_write(actor, change, existing, parent));
+        if let Err(reason) = permitted {
+            out.results.push(refuse(reason));
+            continue;
+        }
         if let Some(k) = known.get(&change.id).or_else(|| in_batch.get(&change.id)) {
+            if k.author != actor.user || k.record != change.record {
+                out.results.push(refuse(reused_id()));
+                continue;
+            }
             if k.stamp != change.stamp {
                 restamped.insert(change.stamp, k.stamp);
             }
@@ -207,17 +250,7 @@ pub fn ingest(
             });
             continue;
         }
-        let refuse = |reason: Refusal| PushResultV1::Refused {
-            change: change.id,
-            reason,
-        };
-        let existing = records.get(&change.record);
-        let parent = change.parent.and_then(|p| records.get(&p));
-        let checked = change
-            .check_shape(device)
-            .and_then(|()| check_write(actor, change, existing, parent))
-            .and_then(|()| check_values(change, existing));
-        if let Err(reason) = checked {
+        if let Err(reason) = check_values(change, existing) {
             out.results.push(refuse(reason));
             continue;
         }
@@ -262,7 +295,7 @@ pub fn ingest(
         };
         apply_entry(&mut records, &entry);
         touched.insert(change.record, seq);
-        in_batch.insert(change.id, KnownChange { stamp, seq });
+        in_batch.insert(change.id, KnownChange::of(&entry));
         out.results.push(PushResultV1::Accepted {
             change: change.id,
             stamp,
@@ -281,14 +314,30 @@ pub fn ingest(
     out
 }
 
+/// A change id that the log holds for another author or record: reusing it
+/// must not be reported as a duplicate, which would drop the content.
+fn reused_id() -> Refusal {
+    Refusal::new(
+        RefusalCode::Malformed,
+        None,
+        "此更改的编号已被另一条更改使用，服务器未保存它。请更新应用后重试。".into(),
+        "This change's id is already used by another change, so the server did not keep it. Please update the app and try again.".into(),
+    )
+}
+
+/// Validates every field the change writes, deleting or not; a change that
+/// brings a deleted record back (or creates one) answers for the whole
+/// record, since nothing checked the tombstone's values for it.
 fn check_values(change: &ChangeV1, existing: Option<&Record>) -> Result<(), Refusal> {
     let mut values = existing.map(Record::values).unwrap_or_default();
     for (k, w) in &change.fields {
         values.insert(k.clone(), w.value.clone());
     }
+    let undeletes = existing.is_some_and(Record::is_deleted) && !is_deleted(&values);
+    let whole = existing.is_none() || undeletes;
     let problems: Vec<_> = validate(change.kind, &values)
         .into_iter()
-        .filter(|p| existing.is_none() || change.fields.contains_key(&p.field))
+        .filter(|p| whole || change.fields.contains_key(&p.field))
         .collect();
     if problems.is_empty() {
         Ok(())
@@ -463,7 +512,16 @@ mod tests {
         assert_eq!(out.records_to_write.len(), 1);
         assert_eq!(out.records_to_write[0].seq, 7);
         assert_eq!(out.next_seq, 8);
-        let known = [(c.id, KnownChange { stamp, seq: 7 })].into();
+        let known = [(
+            c.id,
+            KnownChange {
+                stamp,
+                seq: 7,
+                author: Uuid::from_u128(42),
+                record: c.record,
+            },
+        )]
+        .into();
         let again = run(
             std::slice::from_ref(&c),
             Loaded {
@@ -522,7 +580,16 @@ mod tests {
         assert_eq!(rec.get("name"), Some(&json!("b")));
         assert!(rec.concurrent_fields().is_empty());
         // A retry of c1 is a duplicate that reports the assigned stamp.
-        let known = [(c1.id, KnownChange { stamp: s1, seq: 1 })].into();
+        let known = [(
+            c1.id,
+            KnownChange {
+                stamp: s1,
+                seq: 1,
+                author: Uuid::from_u128(42),
+                record: c1.record,
+            },
+        )]
+        .into();
         let again = run(
             std::slice::from_ref(&c1),
             Loaded {
@@ -539,6 +606,61 @@ mod tests {
                 seq: 1
             }]
         );
+    }
+
+    #[test]
+    fn a_reused_change_id_of_another_author_or_record_is_refused_not_a_duplicate() {
+        let c = change(1, 100, Kind::Class, NOW - 10, json!({"name": "x"}));
+        let first = run(std::slice::from_ref(&c), Loaded::default(), admin());
+        let logged = KnownChange::of(&first.log_entries[0]);
+        let records: BTreeMap<_, _> = first
+            .records_to_write
+            .into_iter()
+            .map(|s| (s.record.id, s.record))
+            .collect();
+        let loaded = || Loaded {
+            records: records.clone(),
+            known: [(c.id, logged)].into(),
+            next_seq: 2,
+        };
+        // The same author's retry is a duplicate.
+        let again = run(std::slice::from_ref(&c), loaded(), admin());
+        assert!(matches!(again.results[0], PushResultV1::Duplicate { .. }));
+        // Another admin of the unit reusing the id, with other content.
+        let mut other = actor(Role::SchoolAdmin, 10);
+        other.user = Uuid::from_u128(43);
+        let mut forged = change(1, 100, Kind::Class, NOW, json!({"name": "y"}));
+        forged.id = c.id;
+        let out = run(std::slice::from_ref(&forged), loaded(), other);
+        let PushResultV1::Refused { reason, .. } = &out.results[0] else {
+            panic!("{:?}", out.results)
+        };
+        assert_eq!(reason.code, RefusalCode::Malformed);
+        assert!(reason.en.contains("already used"));
+        // The same author reusing the id for another record.
+        let mut elsewhere = change(1, 101, Kind::Class, NOW, json!({"name": "z"}));
+        elsewhere.id = c.id;
+        let out = run(&[elsewhere], loaded(), admin());
+        assert!(matches!(out.results[0], PushResultV1::Refused { .. }));
+        // Someone without permission learns nothing: the refusal is about
+        // permission, not the id.
+        let outsider = actor(Role::Staff, 11);
+        let out = run(std::slice::from_ref(&forged), loaded(), outsider);
+        let PushResultV1::Refused { reason, .. } = &out.results[0] else {
+            panic!()
+        };
+        assert_ne!(reason.code, RefusalCode::Malformed);
+    }
+
+    #[test]
+    fn a_minute_ahead_is_kept_and_more_is_restamped() {
+        let kept = change(1, 100, Kind::Class, NOW + 60_000, json!({"name": "a"}));
+        let ahead = change(2, 101, Kind::Class, NOW + 61_000, json!({"name": "b"}));
+        let out = run(&[kept.clone(), ahead.clone()], Loaded::default(), admin());
+        assert_eq!(out.log_entries[0].stamp, kept.stamp);
+        assert_eq!(out.log_entries[0].pushed_stamp, None);
+        assert_eq!(out.log_entries[1].pushed_stamp, Some(ahead.stamp));
+        assert_eq!(out.log_entries[1].stamp.device, SERVER);
     }
 
     #[test]
@@ -593,6 +715,75 @@ mod tests {
         );
         assert!(matches!(out.results[1], PushResultV1::Accepted { .. }));
         assert!(out.records_to_write[0].record.is_deleted());
+    }
+
+    #[test]
+    fn deleting_changes_are_validated_and_undeleting_rechecks_the_record() {
+        let create = change(1, 100, Kind::Class, NOW - 10, json!({"name": "x"}));
+        let first = run(&[create], Loaded::default(), admin());
+        let existing: BTreeMap<_, _> = first
+            .records_to_write
+            .into_iter()
+            .map(|s| (s.record.id, s.record))
+            .collect();
+        let bad_delete = change(
+            2,
+            100,
+            Kind::Class,
+            NOW - 5,
+            json!({"deleted": true, "size": -999_999}),
+        );
+        let out = run(
+            &[bad_delete],
+            Loaded {
+                records: existing.clone(),
+                ..Loaded::default()
+            },
+            admin(),
+        );
+        assert!(
+            matches!(&out.results[0], PushResultV1::Refused { reason, .. } if reason.field.as_deref() == Some("size")),
+            "{:?}",
+            out.results
+        );
+        // A tombstone whose values are bad (stored before this rule) cannot
+        // be brought back by writing `deleted` alone.
+        let mut tombstone = existing[&RecordId(Uuid::from_u128(100))].clone();
+        let stamp = Hlc::new(NOW - 4, 0, PHONE);
+        tombstone.apply(
+            stamp,
+            [
+                ("deleted".to_owned(), json!(true)),
+                ("size".to_owned(), json!(-999_999)),
+            ]
+            .iter()
+            .map(|(k, v)| (k, v, None)),
+        );
+        let loaded = || Loaded {
+            records: [(tombstone.id, tombstone.clone())].into(),
+            ..Loaded::default()
+        };
+        for undelete in [json!({"deleted": false}), json!({"deleted": null})] {
+            let out = run(
+                &[change(3, 100, Kind::Class, NOW, undelete)],
+                loaded(),
+                admin(),
+            );
+            assert!(
+                matches!(&out.results[0], PushResultV1::Refused { reason, .. } if reason.field.as_deref() == Some("size")),
+                "{:?}",
+                out.results
+            );
+        }
+        let fixed = change(
+            4,
+            100,
+            Kind::Class,
+            NOW,
+            json!({"deleted": false, "size": 30}),
+        );
+        let out = run(&[fixed], loaded(), admin());
+        assert!(matches!(out.results[0], PushResultV1::Accepted { .. }));
     }
 
     #[test]

@@ -32,6 +32,7 @@ mod concurrency;
 mod drills;
 mod duty;
 mod export;
+mod headers;
 mod http;
 mod scope;
 mod sync;

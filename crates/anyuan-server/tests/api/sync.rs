@@ -16,6 +16,10 @@ on_both!(
     history_keeps_every_accepted_change_including_losing_writes,
     far_future_stamps_are_restamped_and_the_device_told,
     demo_data_is_in_the_log_and_in_pulls,
+    deleting_changes_are_validated_and_undeletes_recheck,
+    school_admins_cannot_delete_or_retype_their_unit,
+    a_reused_change_id_of_another_user_is_refused_not_dropped,
+    stamps_two_minutes_ahead_are_restamped_and_history_shows_it,
 );
 
 async fn pushing_the_same_batch_twice_changes_nothing(app: TestApp) {
@@ -419,4 +423,134 @@ async fn demo_data_is_in_the_log_and_in_pulls(app: TestApp) {
         )
         .await;
     assert_eq!(r.body["entries"][0]["author_name"], "周建国");
+}
+
+/// The refusal of a push's only change, or a panic.
+fn refusal(res: &anyuan_core::wire::PushResponseV1) -> &anyuan_core::wire::Refusal {
+    match &res.results[..] {
+        [PushResultV1::Refused { reason, .. }] => reason,
+        other => panic!("expected one refusal: {other:?}"),
+    }
+}
+
+async fn deleting_changes_are_validated_and_undeletes_recheck(app: TestApp) {
+    let school = app.demo.unit("示例第一中学");
+    let admin = app.login("school1").await;
+    let mut phone = Device::new();
+    let class = phone.change(
+        app.now(),
+        Kind::Class,
+        school,
+        None,
+        json!({"name": "初二(5)班"}),
+    );
+    let record = class.record;
+    let res = app.push(&admin, &phone.batch(vec![class])).await;
+    assert!(matches!(res.results[0], PushResultV1::Accepted { .. }));
+    let before = app.count("SELECT COUNT(*) FROM changes").await;
+    let delete = phone.change(
+        app.now(),
+        Kind::Class,
+        school,
+        Some(record),
+        json!({"deleted": true, "size": -999_999, "name": {"a": 1}}),
+    );
+    let res = app.push(&admin, &phone.batch(vec![delete])).await;
+    let reason = refusal(&res);
+    assert_eq!(reason.code, RefusalCode::Invalid);
+    assert_eq!(reason.problems.len(), 2, "{reason:?}");
+    assert_eq!(app.count("SELECT COUNT(*) FROM changes").await, before);
+}
+
+async fn school_admins_cannot_delete_or_retype_their_unit(app: TestApp) {
+    let school = app.demo.unit("示例第一中学");
+    let admin = app.login("school1").await;
+    let mut phone = Device::new();
+    let unit_record = Some(anyuan_core::record::RecordId(school.0));
+    for fields in [json!({"type": "district"}), json!({"deleted": true})] {
+        let c = phone.change(app.now(), Kind::Unit, school, unit_record, fields);
+        let res = app.push(&admin, &phone.batch(vec![c])).await;
+        let reason = refusal(&res);
+        assert_eq!(reason.code, RefusalCode::RoleNotAllowed);
+        assert!(reason.zh.contains("区管理员"), "{reason:?}");
+    }
+    let rename = phone.change(
+        app.now(),
+        Kind::Unit,
+        school,
+        unit_record,
+        json!({"address": "示例路1号"}),
+    );
+    let res = app.push(&admin, &phone.batch(vec![rename])).await;
+    assert!(
+        matches!(res.results[0], PushResultV1::Accepted { .. }),
+        "{res:?}"
+    );
+    // The account API still works for the unit (it used to panic in debug
+    // builds once the type said "district").
+    let r = app.get("/api/admin/users", Some(&admin)).await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+async fn a_reused_change_id_of_another_user_is_refused_not_dropped(app: TestApp) {
+    let school = app.demo.unit("示例第一中学");
+    let admin = app.login("school1").await;
+    let district = app.login("district").await;
+    let mut phone = Device::new();
+    let first = phone.change(
+        app.now(),
+        Kind::Class,
+        school,
+        None,
+        json!({"name": "初三(1)班"}),
+    );
+    app.push(&admin, &phone.batch(vec![first.clone()])).await;
+    let mut laptop = Device::new();
+    let mut other = laptop.change(
+        app.now(),
+        Kind::Class,
+        school,
+        None,
+        json!({"name": "初三(9)班"}),
+    );
+    other.id = first.id;
+    let res = app
+        .push(&district, &laptop.batch(vec![other.clone()]))
+        .await;
+    let reason = refusal(&res);
+    assert_eq!(reason.code, RefusalCode::Malformed);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM records WHERE id = '{}'",
+            other.record.0
+        ))
+        .await,
+        0
+    );
+}
+
+async fn stamps_two_minutes_ahead_are_restamped_and_history_shows_it(app: TestApp) {
+    let school = app.demo.unit("示例第一中学");
+    let admin = app.login("school1").await;
+    let mut fast = Device::new();
+    let c = fast.change(
+        app.now() + 2 * 60 * 1000,
+        Kind::Class,
+        school,
+        None,
+        json!({"name": "初三(2)班"}),
+    );
+    let res = app.push(&admin, &fast.batch(vec![c.clone()])).await;
+    let PushResultV1::Accepted { stamp, .. } = res.results[0] else {
+        panic!("{res:?}")
+    };
+    assert_ne!(stamp, c.stamp, "two minutes ahead is re-stamped");
+    let r = app
+        .get(&format!("/api/sync/history/{}", c.record.0), Some(&admin))
+        .await;
+    assert_eq!(
+        r.body["entries"][0]["pushed_stamp"],
+        json!(c.stamp.to_string())
+    );
+    assert_eq!(r.body["entries"][0]["stamp"], json!(stamp.to_string()));
 }
