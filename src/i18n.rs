@@ -30,12 +30,14 @@ macro_rules! strings {
 pub mod drill;
 pub mod duty;
 pub mod lesson;
+pub mod registry;
 
 /// The user-interface strings of one language.
 #[derive(Debug)]
 pub struct Strings {
     pub drill: &'static drill::DrillStrings,
     pub lesson: &'static lesson::LessonStrings,
+    pub registry: &'static registry::RegistryStrings,
     pub export_csv: &'static str,
     pub export_xlsx: &'static str,
     pub duty: &'static duty::DutyStrings,
@@ -144,6 +146,7 @@ pub struct Strings {
 pub static ZH: Strings = Strings {
     drill: &drill::ZH,
     lesson: &lesson::ZH,
+    registry: &registry::ZH,
     export_csv: "导出CSV",
     export_xlsx: "导出Excel",
     duty: &duty::ZH,
@@ -252,6 +255,7 @@ pub static ZH: Strings = Strings {
 pub static EN: Strings = Strings {
     drill: &drill::EN,
     lesson: &lesson::EN,
+    registry: &registry::EN,
     export_csv: "Export CSV",
     export_xlsx: "Export Excel",
     duty: &duty::EN,

@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod loading;
 pub mod local;
 pub mod pages;
+pub mod record_ui;
 pub mod routes;
 pub mod session;
 pub mod storage;
@@ -122,6 +123,7 @@ fn Shell() -> impl IntoView {
                     <Route path=path!("/drills/*rest") view={Lazy::<routes::DrillsRoute>::new()}/>
                     <Route path=path!("/duty/*rest") view={Lazy::<routes::DutyRoute>::new()}/>
                     <Route path=path!("/lessons/*rest") view={Lazy::<routes::LessonsRoute>::new()}/>
+                    <Route path=path!("/r/*rest") view={Lazy::<routes::RegistryRoute>::new()}/>
                     <Route path=path!("/classes") view={Lazy::<routes::ClassesRoute>::new()}/>
                     <Route path=path!("/sync") view={Lazy::<routes::SyncRoute>::new()}/>
                     <Route path=path!("/more") view={Lazy::<routes::MoreRoute>::new()}/>

@@ -142,6 +142,50 @@ impl LessonPage {
     }
 }
 
+/// A page of the registries module (the generic record pages), by its
+/// path under `/r/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegistryPage {
+    /// `/r`: every registry.
+    Index,
+    /// `/r/<slug>`
+    List(anyuan_core::Kind),
+    /// `/r/<slug>/new`
+    New(anyuan_core::Kind),
+    /// `/r/<slug>/<id>`
+    Detail(anyuan_core::Kind, anyuan_core::RecordId),
+    /// `/r/<slug>/<id>/edit`
+    Edit(anyuan_core::Kind, anyuan_core::RecordId),
+}
+
+impl RegistryPage {
+    /// The page at `rest`, the path under `/r/`.
+    pub fn at(rest: &str) -> Option<RegistryPage> {
+        use anyuan_core::registry::by_slug;
+        let id = |s: &str| uuid::Uuid::parse_str(s).ok().map(anyuan_core::RecordId);
+        Some(match segments(rest).as_slice() {
+            [] => RegistryPage::Index,
+            [slug] => RegistryPage::List(by_slug(slug)?),
+            [slug, "new"] => RegistryPage::New(by_slug(slug)?),
+            [slug, rid] => RegistryPage::Detail(by_slug(slug)?, id(rid)?),
+            [slug, rid, "edit"] => RegistryPage::Edit(by_slug(slug)?, id(rid)?),
+            _ => return None,
+        })
+    }
+
+    /// The page's path.
+    pub fn href(self) -> String {
+        let slug = |k: anyuan_core::Kind| k.listing().map_or("", |l| l.slug);
+        match self {
+            RegistryPage::Index => "/r".to_owned(),
+            RegistryPage::List(k) => format!("/r/{}", slug(k)),
+            RegistryPage::New(k) => format!("/r/{}/new", slug(k)),
+            RegistryPage::Detail(k, id) => format!("/r/{}/{id}", slug(k)),
+            RegistryPage::Edit(k, id) => format!("/r/{}/{id}/edit", slug(k)),
+        }
+    }
+}
+
 /// The non-empty segments of a path (`a/b/`, `/a/b` → `[a, b]`).
 pub fn segments(rest: &str) -> Vec<&str> {
     rest.split('/').filter(|s| !s.is_empty()).collect()
@@ -246,6 +290,22 @@ split_point! { lessons:
 }
 lazy_route!(LessonsRoute, lessons_module);
 
+split_point! { registry:
+    fn registry_module() -> Loaded {
+        use crate::record_ui::{detail, form, list};
+        Ok(sub_routes(|rest| {
+            Some(match RegistryPage::at(rest)? {
+                RegistryPage::Index => list::Index().into_any(),
+                RegistryPage::List(kind) => view! { <list::RecordList kind=kind/> }.into_any(),
+                RegistryPage::New(kind) => view! { <form::RecordFormPage kind=kind id=None/> }.into_any(),
+                RegistryPage::Detail(kind, id) => view! { <detail::RecordDetail kind=kind id=id/> }.into_any(),
+                RegistryPage::Edit(kind, id) => view! { <form::RecordFormPage kind=kind id=Some(id)/> }.into_any(),
+            })
+        }))
+    }
+}
+lazy_route!(RegistryRoute, registry_module);
+
 /// The rest: pages of their own, each at one path.
 #[derive(Clone, Copy, Debug)]
 pub enum MorePage {
@@ -323,5 +383,25 @@ mod tests {
             Some(LessonPage::Edit)
         );
         assert_eq!(LessonPage::at(id), None);
+    }
+
+    #[test]
+    fn registry_paths_round_trip_for_every_registry() {
+        let id = anyuan_core::RecordId(uuid::Uuid::from_u128(7));
+        assert_eq!(RegistryPage::at(""), Some(RegistryPage::Index));
+        for kind in anyuan_core::registry::kinds() {
+            for page in [
+                RegistryPage::List(kind),
+                RegistryPage::New(kind),
+                RegistryPage::Detail(kind, id),
+                RegistryPage::Edit(kind, id),
+            ] {
+                let href = page.href();
+                let rest = href.strip_prefix("/r/").unwrap();
+                assert_eq!(RegistryPage::at(rest), Some(page), "{href}");
+            }
+        }
+        assert_eq!(RegistryPage::at("nope"), None);
+        assert_eq!(RegistryPage::at("clues/not-an-id"), None);
     }
 }

@@ -292,6 +292,50 @@ pub fn Field(
             }
             .into_any()
         }
+        Rule::Choice(choices) => {
+            let pick = move || i18n.lang.get().pick("请选择", "Choose");
+            view! {
+                <select data-testid=testid.clone() aria-invalid=move || msg().is_some().to_string()
+                    prop:value=value on:change=on_input>
+                    <option value="">{pick}</option>
+                    {choices.iter().map(|c| {
+                        let text = move || c.label(i18n.lang.get());
+                        view! { <option value=c.code selected=move || value() == c.code>{text}</option> }
+                    }).collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        Rule::Ref(target) => {
+            // The unit's live records of the linked kind, by their titles.
+            let sync = form.sync;
+            let unit = sync.engine().session.user.unit_id;
+            let options = Memo::new(move |_| {
+                sync.status.data_version.track();
+                let mut rows: Vec<(String, String)> = sync
+                    .engine()
+                    .local
+                    .records_of(target)
+                    .into_iter()
+                    .filter(|r| r.unit == unit && !r.is_deleted())
+                    .map(|r| (r.id.to_string(), anyuan_core::registry::title(&r, i18n.lang.get())))
+                    .collect();
+                anyuan_core::order::sort_by(&mut rows, |a, b| a.1.cmp(&b.1));
+                rows
+            });
+            let none = move || i18n.lang.get().pick("（不关联）", "(none)");
+            view! {
+                <select data-testid=testid.clone() aria-invalid=move || msg().is_some().to_string()
+                    prop:value=value on:change=on_input>
+                    <option value="">{none}</option>
+                    {move || options.get().into_iter().map(|(id, title)| {
+                        let selected = id.clone();
+                        view! { <option value=id selected=move || value() == selected>{title}</option> }
+                    }).collect_view()}
+                </select>
+            }
+            .into_any()
+        }
         Rule::Bool => view! {
             <input type="checkbox" class="checkbox" data-testid=testid.clone()
                 prop:checked=move || value() == "true"

@@ -8,5 +8,6 @@ pub mod lessons;
 pub mod login;
 pub mod more;
 pub mod not_found;
+pub mod registry_today;
 pub mod sync;
 pub mod today;

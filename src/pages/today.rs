@@ -70,6 +70,7 @@ pub fn Today() -> impl IntoView {
                 }.into_any()
             }}
             <crate::pages::lessons::today::LessonsDue/>
+            <crate::pages::registry_today::RegistryToday/>
         </section>
     }
 }

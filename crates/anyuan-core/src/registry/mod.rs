@@ -11,6 +11,7 @@
 //! pages, the export, Today and the tests that walk every listing need no
 //! other change.
 
+pub mod history;
 pub mod kinds;
 
 #[cfg(test)]
