@@ -292,9 +292,15 @@ pub(crate) static DRILL: KindSpec = KindSpec {
             Rule::Text { max: 40 },
         ),
         FieldSpec::new(
-            "plan",
+            "plan_id",
             "所用应急预案",
             "Emergency plan exercised",
+            Rule::Ref(Kind::EmergencyPlan),
+        ),
+        FieldSpec::new(
+            "plan",
+            "预案说明",
+            "Note on the plan",
             Rule::Text { max: 200 },
         ),
         FieldSpec::new(

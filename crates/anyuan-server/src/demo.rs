@@ -113,6 +113,93 @@ const PEOPLE: &[(&str, &str, &str, &str)] = &[
     ("示例幼儿园", "吴老师", "保育员", "13700000002"),
 ];
 
+/// The calendar day in China at `ms`.
+fn demo_today(ms: u64) -> chrono::NaiveDate {
+    let ms = i64::try_from(ms)
+        .unwrap_or(i64::MAX)
+        .saturating_add(8 * 3_600_000);
+    chrono::DateTime::from_timestamp_millis(ms)
+        .map(|t| t.date_naive())
+        .unwrap_or_default()
+}
+
+/// Registry records that make the demo worth opening: 示例第一中学 keeps a
+/// leading group, plans (one past its revision date), a guard whose
+/// certificate expires soon, a chemical and its barriers; 示例实验小学 and
+/// 示例幼儿园 have none yet, so their Today says what is missing. Dates are
+/// relative to `today`.
+fn registry_records(today: chrono::NaiveDate) -> Vec<(&'static str, Kind, serde_json::Value)> {
+    let day = |d: i64| (today + chrono::Duration::days(d)).to_string();
+    let school = "示例第一中学";
+    vec![
+        (
+            school,
+            Kind::LeadingGroupMember,
+            json!({"name": "王校长", "group": "leading", "position": "leader", "post": "校长", "phone": "13800000001", "duties": "全面负责学校安全工作"}),
+        ),
+        (
+            school,
+            Kind::LeadingGroupMember,
+            json!({"name": "李明", "group": "leading", "position": "leader_in_charge", "post": "分管安全副校长", "phone": "13800000002", "duties": "分管安全工作，组织演练和隐患排查"}),
+        ),
+        (
+            school,
+            Kind::LeadingGroupMember,
+            json!({"name": "张老师", "group": "working", "position": "liaison", "post": "德育处干事", "phone": "13800000003", "duties": "信息报送和联络"}),
+        ),
+        (
+            school,
+            Kind::EmergencyPlan,
+            json!({"plan_kind": "general", "title": "示例第一中学突发事件总体应急预案", "version": "2026版", "approved_on": day(-90), "next_revision": day(270), "responsible": "李明", "commander": "王校长", "deputy": "李明", "partners": "辖区派出所 110；消防 119；急救 120"}),
+        ),
+        (
+            school,
+            Kind::EmergencyPlan,
+            json!({"plan_kind": "fire", "title": "火灾应急疏散预案", "version": "2025版", "approved_on": day(-400), "next_revision": day(-35), "responsible": "李明", "commander": "王校长", "steps": "发现火情→报警→组织疏散→清点人数→配合消防"}),
+        ),
+        (
+            school,
+            Kind::EmergencyPlan,
+            json!({"plan_kind": "earthquake", "title": "地震应急疏散预案", "version": "2026版", "approved_on": day(-60), "next_revision": day(300), "responsible": "李明"}),
+        ),
+        (
+            school,
+            Kind::SafetyTeamMember,
+            json!({"name": "赵师傅", "member_type": "guard", "post": "东门", "phone": "13800000004", "cert_no": "沪保0012345", "cert_expiry": day(20)}),
+        ),
+        (
+            school,
+            Kind::SafetyTeamMember,
+            json!({"name": "张老师", "member_type": "teacher", "post": "护导", "phone": "13800000003"}),
+        ),
+        (
+            school,
+            Kind::SafetyTeamMember,
+            json!({"name": "钱女士", "member_type": "parent", "post": "上学护导", "phone": "13600000001"}),
+        ),
+        (
+            school,
+            Kind::Chemical,
+            json!({"substance": "浓盐酸", "location": "化学准备室柜2", "quantity": 6, "quantity_unit": "瓶", "custodian_a": "吴老师", "custodian_b": "郑老师", "last_check": day(-20), "next_check": day(10)}),
+        ),
+        (
+            school,
+            Kind::VehicleBarrier,
+            json!({"gate": "东门", "status": "planned", "install_deadline": day(10)}),
+        ),
+        (
+            school,
+            Kind::FireCheck,
+            json!({"area": "kitchen", "area_name": "食堂后厨", "checked_on": day(-7), "checker": "李明", "result": "problems", "problems": "灭火器一具压力不足，已报修"}),
+        ),
+        (
+            school,
+            Kind::Training,
+            json!({"held_on": day(-14), "audience": "teachers", "topic": "first_aid", "title": "心肺复苏和AED使用", "hours": 2, "participants": 46, "organiser": "李明"}),
+        ),
+    ]
+}
+
 /// The demo accounts: (login, display name, role, unit name).
 const LOGINS: &[(&str, &str, Role, &str)] = &[
     ("district", "周建国", Role::DistrictAdmin, DISTRICT_NAME),
@@ -182,6 +269,17 @@ pub async fn seed_if_empty(state: &AppState) -> Result<Option<Demo>, Error> {
             unit_of(unit)?,
             None,
             json!({"name": name, "role": job, "phone": phone}),
+        ));
+    }
+    let today = demo_today(state.now_ms());
+    for (unit, kind, fields) in registry_records(today) {
+        changes.push(sync::server_change(
+            state,
+            RecordId(Uuid::now_v7()),
+            kind,
+            unit_of(unit)?,
+            None,
+            fields,
         ));
     }
     sync::ingest_server_changes(state, &actor, changes).await?;

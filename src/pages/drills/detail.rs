@@ -74,6 +74,16 @@ fn Detail(id: RecordId) -> impl IntoView {
             }}</dd>
         }
     };
+    // The linked emergency plan, one tap away.
+    let plan = Memo::new(move |_| {
+        let id = text("plan_id").parse().ok().map(RecordId)?;
+        let p = record(sync, id)?;
+        let slug = p.kind.listing()?.slug;
+        Some((
+            format!("/r/{slug}/{id}"),
+            anyuan_core::registry::title(&p, lang()),
+        ))
+    });
     let class_names = move || {
         let chosen = drill.with(|d| d.as_ref().map(|d| d.classes.clone()).unwrap_or_default());
         classes.with(|all| {
@@ -149,6 +159,11 @@ fn Detail(id: RecordId) -> impl IntoView {
                 <dl class="facts">
                     {fact("place")}
                     {fact("coordinator")}
+                    <dt>{move || Kind::Drill.field("plan_id").map(|s| lang().pick(s.zh, s.en)).unwrap_or_default()}</dt>
+                    <dd data-testid="drill-fact-plan_id">{move || match plan.get() {
+                        Some((href, title)) => view! { <A href=href attr:data-testid="drill-plan-link">{title}</A> }.into_any(),
+                        None => view! { <span>{move || t().missing_plan}</span> }.into_any(),
+                    }}</dd>
                     {fact("plan")}
                     {fact("scenario")}
                     <dt>{move || t().classes_pick}</dt>

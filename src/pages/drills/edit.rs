@@ -17,11 +17,12 @@ use crate::components::form::{Field, FormActions, FormState, SaveErrorView};
 use crate::i18n::use_i18n;
 use crate::sync::use_sync;
 
-const FIELDS: [&str; 7] = [
+const FIELDS: [&str; 8] = [
     "drill_kind",
     "scheduled",
     "place",
     "coordinator",
+    "plan_id",
     "plan",
     "scenario",
     "classes",
@@ -84,6 +85,7 @@ pub fn DrillEdit() -> impl IntoView {
                 <Field form=form field="scheduled"/>
                 <Field form=form field="place"/>
                 <Field form=form field="coordinator"/>
+                <Field form=form field="plan_id"/>
                 <Field form=form field="plan"/>
                 <Field form=form field="scenario"/>
                 <ClassPicker form=form classes=classes/>
