@@ -217,6 +217,7 @@ fn class_records(n: usize) -> Vec<RecordV1> {
                 parent: None,
                 fields,
                 received_ms: Some(NOW_MS + i as u64),
+                author: None,
             }
         })
         .collect()

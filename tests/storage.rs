@@ -146,6 +146,7 @@ fn class_page(ids: &[RecordId], unit: UnitId, size: i64, ms: u64) -> PullRespons
                 parent: None,
                 fields,
                 received_ms: Some(ms),
+                author: None,
             }
         })
         .collect();
