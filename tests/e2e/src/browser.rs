@@ -199,6 +199,15 @@ impl Browser {
             .with_context(|| format!("running {script:?}"))
     }
 
+    /// Runs asynchronous JavaScript: the script calls the callback it gets
+    /// as its last argument with the result.
+    pub async fn eval_async(&self, script: &str) -> Result<Value> {
+        self.client()
+            .execute_async(script, Vec::new())
+            .await
+            .with_context(|| format!("running {script:?}"))
+    }
+
     /// `<html lang>` of the current page.
     pub async fn html_lang(&self) -> Result<String> {
         let lang = self.eval("return document.documentElement.lang").await?;

@@ -10,5 +10,6 @@ mod lessons;
 mod offline;
 mod quota;
 mod refused;
+mod registries;
 mod shared_device;
 mod shell;
