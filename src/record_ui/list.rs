@@ -82,7 +82,6 @@ pub fn Index() -> impl IntoView {
                     </section>
                 }
             }).collect_view()}
-            {(user.role == Role::Staff).then(|| view! { <p class="muted">{move || t().read_only}</p> })}
         </section>
     }
 }

@@ -70,8 +70,12 @@ pub fn check(kind: Kind, inputs: &BTreeMap<String, String>, creating: bool) -> C
         values.insert(field.clone(), value);
     }
     if creating {
+        // Fields the app fills (a registry's fills and workflow state) are
+        // not the form's to require.
+        let filled = |f: &str| kind.listing().is_some_and(|l| !l.in_form(f));
         for spec in kind.spec().fields.iter().filter(|s| s.required) {
             if !inputs.contains_key(spec.name)
+                && !filled(spec.name)
                 && let Some(p) = validate_field(kind, spec.name, &Value::Null)
             {
                 problems.insert(spec.name.to_owned(), p);

@@ -348,6 +348,46 @@ fn every_registry_creates_edits_lists_and_exports() {
 }
 
 #[test]
+fn every_registry_form_can_be_filled_and_saved() {
+    // What a person types into the inputs the form offers; the fills and
+    // the workflow's start are the app's, so the form must not demand them.
+    for kind in kinds() {
+        let l = kind.listing().unwrap();
+        let inputs: BTreeMap<String, String> = kind
+            .spec()
+            .fields
+            .iter()
+            .filter(|f| l.in_form(f.name))
+            .map(|f| {
+                let text = match sample(f.rule, 1) {
+                    Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                (f.name.to_owned(), text)
+            })
+            .collect();
+        let checked = crate::form::check(kind, &inputs, true);
+        assert!(checked.is_ok(), "{}: {:?}", l.slug, checked.problems);
+        let required_blank: BTreeMap<String, String> =
+            inputs.keys().map(|k| (k.clone(), String::new())).collect();
+        let checked = crate::form::check(kind, &required_blank, true);
+        for f in kind
+            .spec()
+            .fields
+            .iter()
+            .filter(|f| f.required && l.in_form(f.name))
+        {
+            assert!(
+                checked.problems.contains_key(f.name),
+                "{}: {} may be left blank",
+                l.slug,
+                f.name
+            );
+        }
+    }
+}
+
+#[test]
 fn dates_in_the_wrong_order_are_refused_on_device_and_server() {
     let values: BTreeMap<String, Value> = serde_json::from_value(json!({
         "plan_kind": "fire", "title": "火灾应急预案", "responsible": "王校长",
