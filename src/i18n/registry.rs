@@ -52,6 +52,7 @@ strings! {
         history_device_time: "设备时间", "Device time";
         history_server_time: "服务器收到", "Server received";
         history_lost: "同时修改，未生效", "Concurrent edit, not applied";
+        history_restore: "恢复此值", "Restore this value";
         history_restamped: "设备时钟超前，已按服务器时间记录", "The device clock was ahead; recorded with the server's time";
         history_pending: "本设备待同步", "Waiting on this device";
         history_last_change: "最后修改", "Last changed";

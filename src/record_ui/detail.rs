@@ -193,7 +193,7 @@ fn Detail(kind: Kind, id: RecordId) -> impl IntoView {
                     </button>
                 </div>
             })}
-            <History kind=kind id=id/>
+            <History kind=kind id=id editable=editable/>
         </section>
     }
 }
@@ -262,7 +262,7 @@ enum Loaded {
 /// lost to a concurrent edit. Offline: the device's version and its
 /// changes still waiting.
 #[component]
-fn History(kind: Kind, id: RecordId) -> impl IntoView {
+fn History(kind: Kind, id: RecordId, editable: bool) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t().registry;
     let lang = move || i18n.lang.get();
@@ -297,6 +297,19 @@ fn History(kind: Kind, id: RecordId) -> impl IntoView {
         Some(other) => other.to_string(),
     };
     let when = move |ms: u64| timefmt::date_time(lang(), clock::local_at(ms as i64));
+    // A value that lost to a concurrent edit is restored as a new edit.
+    let restored = RwSignal::new(None::<Result<(), SaveError>>);
+    let restore = move |field: String, value: Value| {
+        let Some(r) = data::record(sync, id) else {
+            return;
+        };
+        let fields = anyuan_core::order::map_of([(field, value)]);
+        leptos::task::spawn_local(async move {
+            restored.set(Some(
+                save_fields(sync, kind, id, r.unit, r.parent, fields).await,
+            ));
+        });
+    };
     let pending = move || {
         sync.status.data_version.track();
         sync.engine().local.with(|r| {
@@ -334,6 +347,10 @@ fn History(kind: Kind, id: RecordId) -> impl IntoView {
                 Some(Loaded::Offline) => offline().into_any(),
                 Some(Loaded::Failed) => view! { <p class="error" role="alert">{move || t().history_failed}</p> }.into_any(),
                 Some(Loaded::Rows(rows)) => view! {
+                    {move || restored.get().map(|r| match r {
+                        Ok(()) => view! { <p class="banner banner-ok" role="status" data-testid="history-restored">{move || t().saved}</p> }.into_any(),
+                        Err(e) => view! { <p class="error" role="alert">{crate::components::form::save_error_text(&e, lang())}</p> }.into_any(),
+                    })}
                     <ol class="history" data-testid="history-list">
                         {rows.into_iter().rev().map(|row| {
                             let who = row.author_name.clone().unwrap_or_else(|| t().history_unknown.to_owned());
@@ -349,10 +366,15 @@ fn History(kind: Kind, id: RecordId) -> impl IntoView {
                                     <ul>
                                         {changes.into_values().map(|c| {
                                             let lost = c.lost;
+                                            let (field, new) = (c.field.clone(), c.new.clone());
                                             view! {
                                                 <li data-testid="history-change" data-lost=lost.to_string()>
                                                     {label(&c.field)}"："{value(&c.old)}" → "{value(&Some(c.new.clone()))}
                                                     {lost.then(|| view! { " "<span class="badge badge-warn">{move || t().history_lost}</span> })}
+                                                    {(lost && editable).then(|| view! {
+                                                        " "<button class="btn" data-testid="history-restore"
+                                                            on:click=move |_| restore(field.clone(), new.clone())>{move || t().history_restore}</button>
+                                                    })}
                                                 </li>
                                             }
                                         }).collect_view()}
