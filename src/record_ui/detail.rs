@@ -39,15 +39,24 @@ pub fn RecordDetail(kind: Kind, id: RecordId) -> impl IntoView {
 }
 
 #[component]
-fn Detail(kind: Kind, id: RecordId) -> impl IntoView {
+fn Detail(kind: Kind, id: RecordId) -> AnyView {
     let i18n = use_i18n();
     let t = move || i18n.t().registry;
     let lang = move || i18n.lang.get();
     let sync = use_sync();
     let l = kind.listing().expect("a registry kind");
     let rec = Memo::new(move |_| data::record(sync, id));
-    let get = move || rec.get().expect("shown only while the record exists");
-    let first = get();
+    // The record as last seen: a delete (here or synced in) swaps this page
+    // for "not found", but closures may run once more before that.
+    let Some(first) = rec.get_untracked() else {
+        return view! { <Missing kind=kind/> }.into_any();
+    };
+    let last = StoredValue::new(first.clone());
+    let get = move || {
+        rec.get()
+            .inspect(|r| last.set_value(r.clone()))
+            .unwrap_or_else(|| last.get_value())
+    };
     let unit = first.unit;
     let parent = first.parent;
     let editable = may_write(sync, kind, Some(&first));
@@ -196,6 +205,7 @@ fn Detail(kind: Kind, id: RecordId) -> impl IntoView {
             <History kind=kind id=id editable=editable/>
         </section>
     }
+    .into_any()
 }
 
 /// A record's children of one kind, each with its columns, and an add
