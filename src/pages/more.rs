@@ -60,7 +60,9 @@ pub fn More() -> impl IntoView {
                 <p class="muted" data-testid="account-unit">{user.unit_name.clone()}</p>
                 <A href="/classes" attr:class="btn" attr:data-testid="nav-classes"><IconClasses/>{move || t().nav_classes}</A>
                 <A href="/r" attr:class="btn" attr:data-testid="nav-registries">{move || t().registry.nav}</A>
-                <A href="/r/clues/new" attr:class="btn" attr:data-testid="nav-report-clue">{move || t().registry.new_clue}</A>
+                {(role != anyuan_core::Role::DistrictAdmin).then(|| view! {
+                    <A href="/r/clues/new" attr:class="btn" attr:data-testid="nav-report-clue">{move || t().registry.new_clue}</A>
+                })}
                 {move || confirm.get().then(|| view! {
                     <p class="banner banner-warn" role="alert" data-testid="signout-warning">
                         {move || t().signout_unsynced.replace("{n}", &sync.status.waiting.get().to_string())}

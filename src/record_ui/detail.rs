@@ -12,7 +12,7 @@ use anyuan_core::timefmt;
 use anyuan_core::validate::{DELETED, field_spec, format_date_time};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_navigate;
 use serde_json::Value;
 
 use super::{Missing, due_badge, may_write, unit_name};
@@ -62,7 +62,7 @@ fn Detail(kind: Kind, id: RecordId) -> AnyView {
     let editable = may_write(sync, kind, Some(&first));
     let role = sync.engine().session.user.role;
     let district = role == anyuan_core::Role::DistrictAdmin;
-    let saved = use_query_map().with_untracked(|q| q.get("saved").is_some());
+    let saved = super::take_saved(id);
     let today = clock::local_now().date();
     let error = RwSignal::new(None::<SaveError>);
     let note = RwSignal::new(None::<&'static str>);

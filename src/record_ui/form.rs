@@ -118,7 +118,10 @@ pub fn RecordFormPage(kind: Kind, id: Option<RecordId>) -> impl IntoView {
             if let Some(id) = form.save(unit, parent, extra).await {
                 let to = match (creating, parent_page) {
                     (true, Some(page)) if kind.parent().is_some() => page,
-                    (true, _) => format!("/r/{slug}/{id}?saved=1"),
+                    (true, _) => {
+                        super::mark_saved(id);
+                        format!("/r/{slug}/{id}")
+                    }
                     (false, _) => format!("/r/{slug}/{id}"),
                 };
                 navigate(&to, Default::default());

@@ -20,6 +20,27 @@ use leptos_router::components::A;
 use crate::i18n::use_i18n;
 use crate::sync::SyncCtx;
 
+thread_local! {
+    /// The record the form just saved, for its page's "saved" banner.
+    static JUST_SAVED: std::cell::Cell<Option<anyuan_core::RecordId>> = const { std::cell::Cell::new(None) };
+}
+
+/// Remembers that the form saved `id` (its page says so once).
+pub(crate) fn mark_saved(id: anyuan_core::RecordId) {
+    JUST_SAVED.with(|c| c.set(Some(id)));
+}
+
+/// Whether `id` was just saved by the form (asked once: the mark is taken).
+pub(crate) fn take_saved(id: anyuan_core::RecordId) -> bool {
+    JUST_SAVED.with(|c| {
+        let hit = c.get() == Some(id);
+        if hit {
+            c.set(None);
+        }
+        hit
+    })
+}
+
 /// Whether the signed-in user may change `record` (or create one of its
 /// kind when `None`): the kind's writers, and for confidential kinds, staff
 /// only their own. The same rule the server applies.

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, ensure};
 use anyuan_e2e::app::{
-    DEMO_PASSWORD, api_token, choose, choose_text, fill, server_records, sign_in, sign_out,
-    texts_of, wait_service_worker, wait_synced, wait_waiting,
+    DEMO_PASSWORD, api_token, choose, choose_text, fill, server_records, set_value, sign_in,
+    sign_out, wait_service_worker, wait_synced, wait_waiting,
 };
 use anyuan_e2e::{Browser, Profile, Server, Viewport, http_client};
 use serde_json::{Value, json};
@@ -116,11 +116,7 @@ async fn a_clue_filed_offline_on_a_phone_reaches_only_the_people_who_may_read_it
     wait_waiting(&phone, 1, RECONNECT).await?;
     // The reporter finds it in the list, offline.
     phone.goto(&server.url("/r/clues")).await?;
-    let rows = texts_of(&phone, "record-item").await?;
-    ensure!(
-        rows.iter().any(|r| r.contains("南门外")),
-        "the reporter's list: {rows:?}"
-    );
+    phone.wait_text_contains("record-list", "南门外").await?;
 
     server.start().await?;
     wait_waiting(&phone, 0, RECONNECT).await?;
@@ -227,15 +223,15 @@ async fn a_plan_written_offline_is_linked_from_a_drill_and_registry_gaps_reach_t
     fill(&tablet, "emergency_plan-title", "防台防汛应急预案").await?;
     fill(&tablet, "emergency_plan-responsible", "李明").await?;
     // Dates in the wrong order are refused before saving, with the reason.
-    fill(&tablet, "emergency_plan-approved_on", "2026-09-01").await?;
-    fill(&tablet, "emergency_plan-next_revision", "2026-08-01").await?;
+    set_value(&tablet, "emergency_plan-approved_on", "2026-09-01").await?;
+    set_value(&tablet, "emergency_plan-next_revision", "2026-08-01").await?;
     tablet.click("record-save").await?;
     let problem = tablet.text("emergency_plan-next_revision-error").await?;
     ensure!(
         problem.contains("不能早于"),
         "no date-order message: {problem:?}"
     );
-    fill(&tablet, "emergency_plan-next_revision", "2027-08-01").await?;
+    set_value(&tablet, "emergency_plan-next_revision", "2027-08-01").await?;
     tablet.click("record-save").await?;
     tablet.find("record-saved").await?;
     let plan_path = tablet.eval("return location.pathname").await?;
@@ -276,6 +272,7 @@ async fn a_plan_written_offline_is_linked_from_a_drill_and_registry_gaps_reach_t
     // Another school's admin is told what it still lacks.
     sign_out(&tablet).await?;
     sign_in(&tablet, "school2", DEMO_PASSWORD).await?;
+    tablet.click("nav-today").await?;
     let missing = tablet
         .wait_text_contains("today-registries", "领导小组")
         .await?;
