@@ -139,6 +139,9 @@ pub struct Strings {
     pub admin_enable: &'static str,
     pub admin_disabled: &'static str,
     pub admin_done: &'static str,
+    pub admin_staff_title: &'static str,
+    pub admin_staff_text: &'static str,
+    pub back_to_more: &'static str,
 }
 
 pub static ZH: Strings = Strings {
@@ -247,6 +250,9 @@ pub static ZH: Strings = Strings {
     admin_enable: "启用",
     admin_disabled: "已停用",
     admin_done: "已完成。",
+    admin_staff_title: "此页供管理员使用",
+    admin_staff_text: "管理页用于添加单位、新建账号和重置密码，只有学校管理员和区管理员可以使用；您的账号是教职工，所以这里没有您可用的内容。需要新账号或重置密码时，请联系本校管理员。",
+    back_to_more: "返回“更多”",
 };
 
 pub static EN: Strings = Strings {
@@ -355,6 +361,9 @@ pub static EN: Strings = Strings {
     admin_enable: "Enable",
     admin_disabled: "Disabled",
     admin_done: "Done.",
+    admin_staff_title: "This page is for administrators",
+    admin_staff_text: "Administration is where units are added, accounts created and passwords reset; only school and district admins use it. Your account is staff, so there is nothing here for you. For a new account or a password reset, ask your school's admin.",
+    back_to_more: "Back to More",
 };
 
 /// The strings of a language.
