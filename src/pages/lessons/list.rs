@@ -270,7 +270,7 @@ fn FourTable(rows: Memo<Vec<ClassFour>>) -> impl IntoView {
     };
     let hours = |c: &ClassFour| format!("{} / {}", c.delivered_total(), c.planned_total());
     view! {
-        <table class="table wide-only" data-testid="lesson-four-table">
+        <table class="table wide-only" tabindex="0" aria-label=move || t().four_title data-testid="lesson-four-table">
             <thead><tr>
                 <th>{move || t().col_class}</th>
                 <th>{move || t().col_teacher}</th>
@@ -308,7 +308,7 @@ fn FourTable(rows: Memo<Vec<ClassFour>>) -> impl IntoView {
         </ul>
         <details data-testid="lesson-themes">
             <summary>{move || t().themes_show}</summary>
-            <table class="table">
+            <table class="table" tabindex="0" aria-label=move || t().themes_show>
                 <thead><tr>
                     <th>{move || t().col_class}</th>
                     <th>{move || t().col_theme}</th>
@@ -371,7 +371,7 @@ fn LessonTable(
             .unwrap_or_default()
     };
     view! {
-        <table class="table wide-only" data-testid="lesson-table">
+        <table class="table wide-only" tabindex="0" aria-label=move || t().all_title data-testid="lesson-table">
             <thead><tr>
                 <th>{move || t().col_date}</th>
                 <th>{move || t().col_class}</th>
