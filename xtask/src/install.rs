@@ -2,7 +2,10 @@
 //! from package registries only (see shared toolchain notes), idempotently.
 //!
 //! Afterwards the [`Ctx`] environment pins trunk to the tool versions found,
-//! so Trunk.toml's `[tools]` can never go stale.
+//! so Trunk.toml's `[tools]` can never go stale. trunk itself (the size
+//! benchmark's reference build and the development loop, not the release
+//! build) and axe-core (the end-to-end tests) are installed only by what
+//! uses them: [`trunk`], [`axe`].
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +20,9 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132.0.0";
 /// terser from npm minifies the JS glue (see `split::minify_js`).
 pub const TERSER_VERSION: &str = "5.51.4";
+/// axe-core from npm: the end-to-end tests run its accessibility checks
+/// in every signed-in page (injected as a script; nothing else uses it).
+pub const AXE_VERSION: &str = "4.14.1";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -42,7 +48,6 @@ fn install_inner(ctx: &mut Ctx, browser: Browser) -> Result<()> {
     ctx.prepend_path(&cargo_home().join("bin"));
 
     step("wasm32 target", || wasm_target(ctx))?;
-    step("trunk", || trunk(ctx))?;
     let wasm_bindgen = step("wasm-bindgen-cli", || wasm_bindgen(ctx))?;
     let (wasm_opt_bin, wasm_opt) = step("wasm-opt", || wasm_opt(ctx))?;
     let terser_bin = step("terser", || terser(ctx))?;
@@ -112,7 +117,31 @@ fn wasm_target(ctx: &Ctx) -> Result<((), Outcome)> {
     Ok(((), Outcome::Installed(WASM_TARGET.into())))
 }
 
-fn trunk(ctx: &Ctx) -> Result<((), Outcome)> {
+/// Installs trunk (for `trunk serve` in development and the size
+/// benchmark's reference counter; the release build does not use it).
+pub fn trunk(ctx: &mut Ctx) -> Result<()> {
+    ctx.prepend_path(&cargo_home().join("bin"));
+    step("trunk", || trunk_step(ctx))
+}
+
+/// Installs axe-core from npm into the tools cache; returns the path of
+/// its browser script (`axe.min.js`), for the end-to-end tests to inject.
+pub fn axe(ctx: &Ctx) -> Result<PathBuf> {
+    let want = format!("axe-core {AXE_VERSION}");
+    let bin = step("axe-core", || {
+        npm_tool(ctx, "axe-core", AXE_VERSION, &want, |bin| {
+            // No executable: the package's own manifest tells its version.
+            let dir = bin.parent()?.join("axe-core");
+            let manifest = std::fs::read_to_string(dir.join("package.json")).ok()?;
+            let found = manifest.contains(&format!("\"version\": \"{AXE_VERSION}\""));
+            (found && dir.join("axe.min.js").is_file()).then(|| want.clone())
+        })
+    })?;
+    let script = bin.with_file_name("axe-core").join("axe.min.js");
+    Ok(script)
+}
+
+fn trunk_step(ctx: &Ctx) -> Result<((), Outcome)> {
     let want = format!("trunk {TRUNK_VERSION}");
     if probe(ctx.cmd("trunk").arg("--version")).as_deref() == Some(want.as_str()) {
         return Ok(((), Outcome::Present(want)));
