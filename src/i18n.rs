@@ -157,7 +157,7 @@ pub static ZH: Strings = Strings {
     nav_today: "今日",
     nav_more: "更多",
     lang_switch: "EN",
-    lang_switch_label: "Switch to English",
+    lang_switch_label: "EN: switch to English",
     online: "在线",
     offline: "离线",
     today_title: "今日",

@@ -380,7 +380,7 @@ fn LessonTable(
                 <th>{move || t().col_present}</th>
                 <th>{move || lang().pick("任课教师", "Teacher")}</th>
                 <th>{move || t().col_status}</th>
-                <th></th>
+                <th>{move || lang().pick("操作", "Action")}</th>
             </tr></thead>
             <tbody>
                 {move || lessons.get().into_iter().map(|l| {

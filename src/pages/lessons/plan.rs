@@ -245,7 +245,7 @@ pub fn LessonPlan() -> impl IntoView {
                         <th>{move || t().col_theme}</th>
                         <th>{move || t().plan_hours}</th>
                         <th>{move || t().plan_teacher}</th>
-                        <th></th>
+                        <th>{move || lang().pick("操作", "Action")}</th>
                     </tr></thead>
                     <tbody>
                         {move || entries.get().into_iter().map(|e| {

@@ -53,9 +53,18 @@ pub async fn violations(browser: &Browser) -> Result<Vec<Value>> {
 /// Fails, with a screenshot, when axe-core finds any violation on the
 /// current page; `page` names it in the error.
 pub async fn assert_no_violations(browser: &Browser, page: &str) -> Result<()> {
+    match report(browser, page).await? {
+        None => Ok(()),
+        Some(text) => bail!(text),
+    }
+}
+
+/// What axe-core finds wrong on the current page, as a message naming
+/// `page` with a screenshot saved; `None` when it finds nothing.
+pub async fn report(browser: &Browser, page: &str) -> Result<Option<String>> {
     let found = violations(browser).await?;
     if found.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let shot = browser.save_artifacts(&format!("axe-{page}")).await.ok();
     let list: Vec<String> = found
@@ -77,11 +86,11 @@ pub async fn assert_no_violations(browser: &Browser, page: &str) -> Result<()> {
             )
         })
         .collect();
-    bail!(
+    Ok(Some(format!(
         "axe-core: {} violation(s) on {page}:\n{}{}",
         found.len(),
         list.join("\n"),
         shot.map(|p| format!("\nscreenshot: {}", p.display()))
             .unwrap_or_default()
-    )
+    )))
 }
