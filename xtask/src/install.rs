@@ -305,4 +305,52 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
         );
         assert_eq!(wasm_opt_version("something else"), None);
     }
+
+    /// The value of `key = "…"` in the `[section]` of a TOML file (enough of
+    /// TOML for Trunk.toml's flat tables; xtask has no TOML parser).
+    fn toml_value(text: &str, section: &str, key: &str) -> Option<String> {
+        let mut current = String::new();
+        for line in text.lines().map(str::trim) {
+            if line.starts_with('[') {
+                current = line.trim_matches(|c| c == '[' || c == ']').to_owned();
+            } else if current == section
+                && let Some((k, v)) = line.split_once('=')
+                && k.trim() == key
+            {
+                return Some(v.trim().trim_matches('"').to_owned());
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn trunk_toml_pins_the_workspace_tools_and_proxies_to_the_dev_server() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let trunk = std::fs::read_to_string(root.join("Trunk.toml")).unwrap();
+        let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
+        let value = |section: &str, key: &str| {
+            toml_value(&trunk, section, key)
+                .unwrap_or_else(|| panic!("Trunk.toml has no {key} in [{section}]"))
+        };
+        // The wasm-bindgen CLI must be exactly the library's version.
+        assert_eq!(
+            value("tools", "wasm_bindgen"),
+            locked_version(&lock, "wasm-bindgen").unwrap()
+        );
+        let major = BINARYEN_VERSION.split('.').next().unwrap();
+        assert_eq!(value("tools", "wasm_opt"), format!("version_{major}"));
+        // No downloads, and never the release build's dist/.
+        assert_eq!(value("build", "offline"), "true");
+        assert_ne!(value("build", "dist"), "dist");
+        // /api/ goes to `cargo run -p anyuan-server -- --demo`, at the
+        // server's default address, which trunk itself must not take.
+        let server_config =
+            std::fs::read_to_string(root.join("crates/anyuan-server/src/config.rs")).unwrap();
+        assert!(server_config.contains("\"127.0.0.1:8080\""));
+        assert_eq!(value("proxy", "backend"), "http://127.0.0.1:8080/api/");
+        assert_ne!(value("serve", "port"), "8080");
+        // The page trunk builds loads the app crate.
+        let page = std::fs::read_to_string(root.join(value("build", "target"))).unwrap();
+        assert!(page.contains(r#"data-trunk rel="rust""#), "{page}");
+    }
 }
