@@ -205,8 +205,10 @@ async fn the_about_text_claims_only_what_the_app_does() -> Result<()> {
     let browser = Browser::launch(&profile, Viewport::PHONE).await?;
     browser.goto(&server.url("/")).await?;
     sign_in(&browser, "teacher1", DEMO_PASSWORD).await?;
-    browser.click("nav-more").await?;
-    let zh = browser.text("about-text").await?;
+    // The whole More page: the About text, wherever it sits.
+    open(&browser, &server, "/more", "page-more").await?;
+    let zh = body_text(&browser, "page-more").await?;
+    ensure!(zh.contains("关于安园"), "no About on More: {zh}");
     for word in ["演练", "值班", "安全教育课", "班级", "同步"] {
         ensure!(zh.contains(word), "About does not name {word}: {zh}");
     }
@@ -215,7 +217,8 @@ async fn the_about_text_claims_only_what_the_app_does() -> Result<()> {
     }
     browser.click("lang-switch").await?;
     browser.wait_lang("en").await?;
-    let en = browser.text("about-text").await?.to_lowercase();
+    let en = body_text(&browser, "page-more").await?.to_lowercase();
+    ensure!(en.contains("about anyuan"), "no About on More: {en}");
     for claim in ["hazard", "reporting"] {
         ensure!(!en.contains(claim), "About claims {claim}: {en}");
     }
