@@ -510,8 +510,11 @@ impl Drill {
         }
         if out.is_empty() && (with_time || self.scheduled.is_none()) {
             out.push(
-                lang.pick("未填写地点、时间和负责人", "No place, time or coordinator given")
-                    .to_owned(),
+                lang.pick(
+                    "未填写地点、时间和负责人",
+                    "No place, time or coordinator given",
+                )
+                .to_owned(),
             );
         }
         out
@@ -1616,10 +1619,19 @@ mod tests {
             ["操场东侧", "Coordinator: 李老师"]
         );
         let b = r(2, json!({"drill_kind": "earthquake", "status": "running"}));
-        assert_eq!(b.distinguishing(Lang::Zh, true), ["未填写地点、时间和负责人"]);
-        assert_ne!(a.distinguishing(Lang::Zh, true), b.distinguishing(Lang::Zh, true));
+        assert_eq!(
+            b.distinguishing(Lang::Zh, true),
+            ["未填写地点、时间和负责人"]
+        );
+        assert_ne!(
+            a.distinguishing(Lang::Zh, true),
+            b.distinguishing(Lang::Zh, true)
+        );
         // A list that shows the time itself needs nothing more for a timed drill.
-        let c = r(3, json!({"drill_kind": "fire", "scheduled": "2026-10-09T10:00"}));
+        let c = r(
+            3,
+            json!({"drill_kind": "fire", "scheduled": "2026-10-09T10:00"}),
+        );
         assert!(c.distinguishing(Lang::Zh, false).is_empty());
     }
 

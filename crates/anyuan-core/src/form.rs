@@ -100,9 +100,14 @@ pub fn check_with(
         // A new record does not need to store empty optional fields.
         values.retain(|_, v| !v.is_null());
     }
-    let across = crate::duty::form_problems(kind, &values).into_iter().chain(
-        crate::lesson::form_problems(kind, &values, context.class_size),
-    );
+    let across =
+        crate::duty::form_problems(kind, &values)
+            .into_iter()
+            .chain(crate::lesson::form_problems(
+                kind,
+                &values,
+                context.class_size,
+            ));
     for p in across {
         problems.entry(p.field.clone()).or_insert(p);
     }

@@ -21,7 +21,9 @@ fn script() -> Result<&'static str> {
     let path = std::env::var_os("ANYUAN_AXE_JS")
         .filter(|p| !p.is_empty())
         .map(PathBuf::from)
-        .context("ANYUAN_AXE_JS is not set (run `cargo xtask test --only e2e`, which installs axe-core)")?;
+        .context(
+            "ANYUAN_AXE_JS is not set (run `cargo xtask test --only e2e`, which installs axe-core)",
+        )?;
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("reading axe-core from {}", path.display()))?;
     Ok(SCRIPT.get_or_init(|| text))
@@ -30,7 +32,9 @@ fn script() -> Result<&'static str> {
 /// axe-core's violations on the current page, each as
 /// `{id, impact, help, nodes: ["<selector> :: <summary>", …]}`.
 pub async fn violations(browser: &Browser) -> Result<Vec<Value>> {
-    let loaded = browser.eval("return typeof window.axe === 'object'").await?;
+    let loaded = browser
+        .eval("return typeof window.axe === 'object'")
+        .await?;
     if loaded != json!(true) {
         // The script assigns `window.axe` itself.
         let inject = format!("{}\n;return typeof window.axe === 'object'", script()?);

@@ -121,10 +121,7 @@ async fn every_signed_in_page_passes_axe(viewport: Viewport) -> Result<()> {
     sign_out(&browser).await?;
     sign_in(&browser, "district", DEMO_PASSWORD).await?;
     wait_synced(&browser, SYNC).await?;
-    for (path, testid) in [
-        ("/drills", "page-drills"),
-        ("/lessons", "page-lessons"),
-    ] {
+    for (path, testid) in [("/drills", "page-drills"), ("/lessons", "page-lessons")] {
         check_page(&browser, &server, "district", path, testid, problems).await?;
     }
     open(&browser, &server, "/admin", "page-admin").await?;
@@ -174,7 +171,13 @@ async fn today_tells_unfinished_drills_of_one_kind_apart() -> Result<()> {
     // Two earthquake drills, started and left running.
     for place in ["操场东侧", "体育馆"] {
         let id = plan_drill(&browser, "earthquake", place).await?;
-        open(&browser, &server, &format!("/drills/{id}/run"), "page-drill-run").await?;
+        open(
+            &browser,
+            &server,
+            &format!("/drills/{id}/run"),
+            "page-drill-run",
+        )
+        .await?;
         browser.click("drill-alarm").await?;
         browser.find("drill-elapsed").await?;
     }
@@ -188,7 +191,10 @@ async fn today_tells_unfinished_drills_of_one_kind_apart() -> Result<()> {
         Ok((rows.len() == 2).then_some(rows))
     })
     .await?;
-    ensure!(rows[0] != rows[1], "the running drills look alike: {rows:?}");
+    ensure!(
+        rows[0] != rows[1],
+        "the running drills look alike: {rows:?}"
+    );
     for place in ["操场东侧", "体育馆"] {
         ensure!(
             rows.iter().filter(|r| r.contains(place)).count() == 1,
@@ -252,7 +258,10 @@ async fn a_lesson_records_attendance_checked_against_the_class_size() -> Result<
     browser.click("lesson-save").await?;
     browser.find("page-lessons").await?;
     let shown = browser.text("lesson-row-present").await?;
-    ensure!(shown == "38/40", "the lessons list shows attendance {shown:?}");
+    ensure!(
+        shown == "38/40",
+        "the lessons list shows attendance {shown:?}"
+    );
     wait_synced(&browser, SYNC).await?;
 
     // The lessons export has it too (the server runs the same report).
