@@ -141,6 +141,9 @@ pub struct Strings {
     pub admin_enable: &'static str,
     pub admin_disabled: &'static str,
     pub admin_done: &'static str,
+    pub admin_staff_title: &'static str,
+    pub admin_staff_text: &'static str,
+    pub back_to_more: &'static str,
 }
 
 pub static ZH: Strings = Strings {
@@ -157,7 +160,7 @@ pub static ZH: Strings = Strings {
     nav_today: "今日",
     nav_more: "更多",
     lang_switch: "EN",
-    lang_switch_label: "Switch to English",
+    lang_switch_label: "EN: switch to English",
     online: "在线",
     offline: "离线",
     today_title: "今日",
@@ -167,7 +170,7 @@ pub static ZH: Strings = Strings {
     settings_language: "语言",
     settings_language_hint: "界面语言保存在本设备上。",
     about_title: "关于安园",
-    about_text: "安园是区教育系统“护校安园”工作的离线优先记录工具：演练、值班、安全教育课、隐患台帐和信息报送。没有网络时也能记录，联网后自动同步。",
+    about_text: "安园记录学校的应急演练、值班、安全教育课和班级。没有网络时也能记录，数据先存在本设备上，联网后自动同步。",
     not_found_title: "找不到此页面",
     not_found_text: "您打开的地址不存在，可能已被移动。",
     not_found_home: "返回今日",
@@ -250,6 +253,9 @@ pub static ZH: Strings = Strings {
     admin_enable: "启用",
     admin_disabled: "已停用",
     admin_done: "已完成。",
+    admin_staff_title: "此页供管理员使用",
+    admin_staff_text: "管理页用于添加单位、新建账号和重置密码，只有学校管理员和区管理员可以使用；您的账号是教职工，所以这里没有您可用的内容。需要新账号或重置密码时，请联系本校管理员。",
+    back_to_more: "返回“更多”",
 };
 
 pub static EN: Strings = Strings {
@@ -276,7 +282,7 @@ pub static EN: Strings = Strings {
     settings_language: "Language",
     settings_language_hint: "The interface language is kept on this device.",
     about_title: "About Anyuan",
-    about_text: "Anyuan is the offline-first logbook for the district's \"protecting schools, safe campuses\" work: drills, duty, safety lessons, the hazard ledger and reporting. It records without a network and syncs when one is there.",
+    about_text: "Anyuan records a school's drills, duty, safety lessons and classes. It works without a network, keeps records on this device first and syncs when a network is there.",
     not_found_title: "Page not found",
     not_found_text: "The address you opened does not exist or has moved.",
     not_found_home: "Back to Today",
@@ -359,6 +365,9 @@ pub static EN: Strings = Strings {
     admin_enable: "Enable",
     admin_disabled: "Disabled",
     admin_done: "Done.",
+    admin_staff_title: "This page is for administrators",
+    admin_staff_text: "Administration is where units are added, accounts created and passwords reset; only school and district admins use it. Your account is staff, so there is nothing here for you. For a new account or a password reset, ask your school's admin.",
+    back_to_more: "Back to More",
 };
 
 /// The strings of a language.

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use anyuan_core::Lang;
-use anyuan_core::form::{self, Checked};
+use anyuan_core::form::{self, Checked, FormContext};
 use anyuan_core::kind::Kind;
 use anyuan_core::record::{Record, RecordId, UnitId};
 use anyuan_core::sync::client::Edit;
@@ -35,6 +35,9 @@ pub struct FormState {
     pub inputs: RwSignal<BTreeMap<String, String>>,
     /// Set on a submit attempt: then every problem shows, even of empty fields.
     pub touched: RwSignal<bool>,
+    /// What the rules across fields compare with beyond the inputs (a
+    /// lesson's class size); the page keeps it current.
+    pub context: RwSignal<FormContext>,
     /// The inputs checked with the core's rules.
     pub checked: Memo<Checked>,
     /// The record being edited (`None`: a new one).
@@ -84,10 +87,15 @@ impl FormState {
             }));
         let inputs = RwSignal::new(initial);
         let creating = existing.is_none();
-        let checked = Memo::new(move |_| inputs.with(|i| form::check(kind, i, creating)));
+        let context = RwSignal::new(FormContext::default());
+        let checked = Memo::new(move |_| {
+            let context = context.get();
+            inputs.with(|i| form::check_with(kind, i, creating, context))
+        });
         let state = FormState {
             kind,
             inputs,
+            context,
             touched: RwSignal::new(false),
             checked,
             id,

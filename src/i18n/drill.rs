@@ -17,6 +17,8 @@ strings! {
         no_upcoming: "30天内没有计划的演练。", "No drills planned in the next 30 days.";
         all_drills: "演练记录", "All drills";
         compliance: "本学期演练要求", "Required drills this term";
+        requirements_table: "每学期演练要求", "Drills required per term";
+        arrivals_table: "各班到达情况", "Arrivals by class";
         col_kind: "演练类型", "Drill type";
         col_required: "要求", "Required";
         col_done: "已完成", "Done";

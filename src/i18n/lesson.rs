@@ -39,6 +39,8 @@ strings! {
         col_theme: "主题", "Theme";
         col_date: "日期", "Date";
         col_periods: "课时", "Periods";
+        col_present: "出勤（到课/班级人数）", "Present (students / class size)";
+        present: "出勤", "present";
         col_status: "教案 / 教材", "Plan / material";
         themes_show: "各主题课时", "Hours per theme";
         yes: "是", "Yes";

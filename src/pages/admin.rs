@@ -9,6 +9,7 @@ use anyuan_core::kind::Kind;
 use anyuan_core::record::{RecordId, UnitId};
 use anyuan_core::sync::client::Edit;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -86,6 +87,13 @@ pub fn Admin() -> impl IntoView {
             <h1 class="page-title">{move || t().admin_title}</h1>
             {(role == Role::DistrictAdmin).then(|| view! { <Units/> })}
             {(role != Role::Staff).then(|| view! { <Accounts/> })}
+            {(role == Role::Staff).then(|| view! {
+                <div class="empty-state" data-testid="admin-not-for-role">
+                    <p class="empty-title">{move || t().admin_staff_title}</p>
+                    <p class="muted">{move || t().admin_staff_text}</p>
+                    <A href="/more" attr:class="btn" attr:data-testid="admin-back">{move || t().back_to_more}</A>
+                </div>
+            })}
         </section>
     }
 }

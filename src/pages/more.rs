@@ -95,7 +95,7 @@ pub fn More() -> impl IntoView {
             </div>
             <div class="card">
                 <h2>{move || t().about_title}</h2>
-                <p>{move || t().about_text}</p>
+                <p data-testid="about-text">{move || t().about_text}</p>
             </div>
         </section>
     }

@@ -32,17 +32,19 @@ pub fn Today() -> impl IntoView {
         drill::reminders(&drills, &rows, now)
             .into_iter()
             .map(|r| {
-                let kind = match &r {
+                let drill = match &r {
                     Reminder::Running(id)
                     | Reminder::Upcoming(id, _)
-                    | Reminder::OverdueDrill(id, _) => {
-                        drills.iter().find(|d| d.id == *id).and_then(|d| d.kind)
-                    }
+                    | Reminder::OverdueDrill(id, _) => drills.iter().find(|d| d.id == *id).cloned(),
+                    _ => None,
+                };
+                let kind = match &r {
                     Reminder::RequirementDueSoon(k, _) | Reminder::RequirementOverdue(k, _) => {
                         Some(*k)
                     }
+                    _ => drill.as_ref().and_then(|d| d.kind),
                 };
-                (r, kind)
+                (r, kind, drill)
             })
             .collect::<Vec<_>>()
     });
@@ -65,7 +67,7 @@ pub fn Today() -> impl IntoView {
                 }
                 view! {
                     <ul class="cards" data-testid="today-drills">
-                        {items.into_iter().map(|(r, kind)| view! { <DrillReminder reminder=r kind=kind/> }).collect_view()}
+                        {items.into_iter().map(|(r, kind, drill)| view! { <DrillReminder reminder=r kind=kind drill=drill/> }).collect_view()}
                     </ul>
                 }.into_any()
             }}
@@ -78,9 +80,16 @@ pub fn Today() -> impl IntoView {
 /// A reminder's word, from the drill strings.
 type Word = fn(&'static crate::i18n::drill::DrillStrings) -> &'static str;
 
-/// One drill reminder, with the action it calls for one tap away.
+/// One drill reminder, with the action it calls for one tap away. A
+/// reminder about one drill names what tells it from the others (place,
+/// planned time, coordinator): several unfinished drills of one kind must
+/// not look alike.
 #[component]
-fn DrillReminder(reminder: Reminder, kind: Option<drill::DrillKind>) -> impl IntoView {
+fn DrillReminder(
+    reminder: Reminder,
+    kind: Option<drill::DrillKind>,
+    drill: Option<Drill>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t().drill;
     let lang = move || i18n.lang.get();
@@ -99,6 +108,8 @@ fn DrillReminder(reminder: Reminder, kind: Option<drill::DrillKind>) -> impl Int
         }
         _ => None,
     };
+    // Upcoming and overdue reminders show the planned time already.
+    let with_time = matches!(reminder, Reminder::Running(_));
     let when = move || match &reminder {
         Reminder::Running(_) => None,
         Reminder::Upcoming(_, at) | Reminder::OverdueDrill(_, at) => {
@@ -108,12 +119,18 @@ fn DrillReminder(reminder: Reminder, kind: Option<drill::DrillKind>) -> impl Int
             format!("{} {}", t().today_due_by, timefmt::date(lang(), *due)),
         ),
     };
+    let details = move || {
+        drill
+            .as_ref()
+            .map(|d| d.distinguishing(lang(), with_time).join(" · "))
+    };
     view! {
         <li class="card row-card" data-testid="today-drill">
             <div class="grow">
                 <span class=class>{move || label(t())}</span>
                 <strong>{kind_name}</strong>
                 <span class="muted">{when}</span>
+                {move || details().map(|d| view! { <span class="muted" data-testid="today-drill-details">{d}</span> })}
             </div>
             {match action {
                 Some((href, running)) => view! {

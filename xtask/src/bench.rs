@@ -100,6 +100,10 @@ pub fn bench_cmd(ctx: &mut Ctx, args: &[String]) -> Result<()> {
         Browser::No
     };
     install::install(ctx, browser)?;
+    if chosen.iter().any(|s| s.name == "size") {
+        // The size section builds its reference counter with trunk.
+        install::trunk(ctx)?;
+    }
     let mut over = Vec::new();
     for section in chosen {
         eprintln!("\n==> bench {}: {}", section.name, section.about);

@@ -2,7 +2,10 @@
 //! from package registries only (see shared toolchain notes), idempotently.
 //!
 //! Afterwards the [`Ctx`] environment pins trunk to the tool versions found,
-//! so Trunk.toml's `[tools]` can never go stale.
+//! so Trunk.toml's `[tools]` can never go stale. trunk itself (the size
+//! benchmark's reference build and the development loop, not the release
+//! build) and axe-core (the end-to-end tests) are installed only by what
+//! uses them: [`trunk`], [`axe`].
 
 use std::path::{Path, PathBuf};
 
@@ -17,6 +20,9 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const BINARYEN_VERSION: &str = "132.0.0";
 /// terser from npm minifies the JS glue (see `split::minify_js`).
 pub const TERSER_VERSION: &str = "5.51.4";
+/// axe-core from npm: the end-to-end tests run its accessibility checks
+/// in every signed-in page (injected as a script; nothing else uses it).
+pub const AXE_VERSION: &str = "4.14.1";
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -42,7 +48,6 @@ fn install_inner(ctx: &mut Ctx, browser: Browser) -> Result<()> {
     ctx.prepend_path(&cargo_home().join("bin"));
 
     step("wasm32 target", || wasm_target(ctx))?;
-    step("trunk", || trunk(ctx))?;
     let wasm_bindgen = step("wasm-bindgen-cli", || wasm_bindgen(ctx))?;
     let (wasm_opt_bin, wasm_opt) = step("wasm-opt", || wasm_opt(ctx))?;
     let terser_bin = step("terser", || terser(ctx))?;
@@ -112,7 +117,31 @@ fn wasm_target(ctx: &Ctx) -> Result<((), Outcome)> {
     Ok(((), Outcome::Installed(WASM_TARGET.into())))
 }
 
-fn trunk(ctx: &Ctx) -> Result<((), Outcome)> {
+/// Installs trunk (for `trunk serve` in development and the size
+/// benchmark's reference counter; the release build does not use it).
+pub fn trunk(ctx: &mut Ctx) -> Result<()> {
+    ctx.prepend_path(&cargo_home().join("bin"));
+    step("trunk", || trunk_step(ctx))
+}
+
+/// Installs axe-core from npm into the tools cache; returns the path of
+/// its browser script (`axe.min.js`), for the end-to-end tests to inject.
+pub fn axe(ctx: &Ctx) -> Result<PathBuf> {
+    let want = format!("axe-core {AXE_VERSION}");
+    let bin = step("axe-core", || {
+        npm_tool(ctx, "axe-core", AXE_VERSION, &want, |bin| {
+            // No executable: the package's own manifest tells its version.
+            let dir = bin.parent()?.join("axe-core");
+            let manifest = std::fs::read_to_string(dir.join("package.json")).ok()?;
+            let found = manifest.contains(&format!("\"version\": \"{AXE_VERSION}\""));
+            (found && dir.join("axe.min.js").is_file()).then(|| want.clone())
+        })
+    })?;
+    let script = bin.with_file_name("axe-core").join("axe.min.js");
+    Ok(script)
+}
+
+fn trunk_step(ctx: &Ctx) -> Result<((), Outcome)> {
     let want = format!("trunk {TRUNK_VERSION}");
     if probe(ctx.cmd("trunk").arg("--version")).as_deref() == Some(want.as_str()) {
         return Ok(((), Outcome::Present(want)));
@@ -275,5 +304,53 @@ source = "registry+https://github.com/rust-lang/crates.io-index"
             Some("version_132")
         );
         assert_eq!(wasm_opt_version("something else"), None);
+    }
+
+    /// The value of `key = "…"` in the `[section]` of a TOML file (enough of
+    /// TOML for Trunk.toml's flat tables; xtask has no TOML parser).
+    fn toml_value(text: &str, section: &str, key: &str) -> Option<String> {
+        let mut current = String::new();
+        for line in text.lines().map(str::trim) {
+            if line.starts_with('[') {
+                current = line.trim_matches(|c| c == '[' || c == ']').to_owned();
+            } else if current == section
+                && let Some((k, v)) = line.split_once('=')
+                && k.trim() == key
+            {
+                return Some(v.trim().trim_matches('"').to_owned());
+            }
+        }
+        None
+    }
+
+    #[test]
+    fn trunk_toml_pins_the_workspace_tools_and_proxies_to_the_dev_server() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let trunk = std::fs::read_to_string(root.join("Trunk.toml")).unwrap();
+        let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap();
+        let value = |section: &str, key: &str| {
+            toml_value(&trunk, section, key)
+                .unwrap_or_else(|| panic!("Trunk.toml has no {key} in [{section}]"))
+        };
+        // The wasm-bindgen CLI must be exactly the library's version.
+        assert_eq!(
+            value("tools", "wasm_bindgen"),
+            locked_version(&lock, "wasm-bindgen").unwrap()
+        );
+        let major = BINARYEN_VERSION.split('.').next().unwrap();
+        assert_eq!(value("tools", "wasm_opt"), format!("version_{major}"));
+        // No downloads, and never the release build's dist/.
+        assert_eq!(value("build", "offline"), "true");
+        assert_ne!(value("build", "dist"), "dist");
+        // /api/ goes to `cargo run -p anyuan-server -- --demo`, at the
+        // server's default address, which trunk itself must not take.
+        let server_config =
+            std::fs::read_to_string(root.join("crates/anyuan-server/src/config.rs")).unwrap();
+        assert!(server_config.contains("\"127.0.0.1:8080\""));
+        assert_eq!(value("proxy", "backend"), "http://127.0.0.1:8080/api/");
+        assert_ne!(value("serve", "port"), "8080");
+        // The page trunk builds loads the app crate.
+        let page = std::fs::read_to_string(root.join(value("build", "target"))).unwrap();
+        assert!(page.contains(r#"data-trunk rel="rust""#), "{page}");
     }
 }

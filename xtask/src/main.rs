@@ -26,9 +26,10 @@ fn usage() -> String {
 cargo xtask <TASK> [ARGS]
 
 Tasks:
-  install [--browser]     install the pinned tools (wasm32 target, trunk {trunk},
-                          wasm-bindgen-cli = Cargo.lock, binaryen {binaryen} from npm;
-                          --browser: Debian chromium + chromium-driver too)
+  install [--browser]     install the pinned tools (wasm32 target, trunk {trunk} for
+                          `trunk serve`, wasm-bindgen-cli = Cargo.lock, binaryen {binaryen}
+                          and terser from npm; --browser: Debian chromium +
+                          chromium-driver and axe-core from npm too)
   build                   build the PWA into dist/ (release, split at the lazy routes, pre-compressed)
   run [-- SERVER ARGS]    build the PWA and the server, then run the server at
                           http://127.0.0.1:8080/ with demo data (extra args go to the server)
@@ -70,6 +71,10 @@ fn real_main() -> Result<()> {
                 _ => bail!("usage: cargo xtask install [--browser]"),
             };
             install::install(&mut ctx, browser)?;
+            install::trunk(&mut ctx)?;
+            if browser == Browser::Yes {
+                install::axe(&ctx)?;
+            }
         }
         "build" | "dist" if wants_help => {
             print!("cargo xtask build\n\nBuilds the PWA into dist/.\n")

@@ -431,10 +431,13 @@ fn e2e(r: &mut Runner) -> Result<()> {
         .server_bin
         .clone()
         .context("the server binary was not built")?;
+    // The accessibility checks' script; only this step needs it.
+    let axe = install::axe(r.ctx)?;
     let tmp = r.tmp.path().join("e2e");
     std::fs::create_dir_all(&tmp)?;
     let mut cmd = r.ctx.cargo();
     cmd.args(["test", "-p", "anyuan-e2e"])
+        .env("ANYUAN_AXE_JS", axe)
         .env("ANYUAN_DIST", build::dist_dir(r.ctx))
         .env("ANYUAN_SERVER_BIN", server_bin)
         .env("TMPDIR", &tmp);

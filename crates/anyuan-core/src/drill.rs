@@ -473,6 +473,8 @@ pub struct Drill {
     pub scheduled: Option<NaiveDateTime>,
     /// Where.
     pub place: String,
+    /// Who leads it (负责人), as typed; empty if nobody is named.
+    pub coordinator: String,
     /// The classes taking part (class record ids), in the order chosen.
     pub classes: Vec<RecordId>,
 }
@@ -492,8 +494,40 @@ impl Drill {
                 .unwrap_or(Status::Planned),
             scheduled: text(r, "scheduled").and_then(|s| validate::parse_date_time(&s)),
             place: text(r, "place").unwrap_or_default(),
+            coordinator: text(r, "coordinator").unwrap_or_default(),
             classes: parse_classes(&text(r, "classes").unwrap_or_default()),
         })
+    }
+
+    /// What tells this drill from others of its kind in a list such as
+    /// Today's: its place, its planned time (when `with_time`; a list that
+    /// shows the time itself leaves it out) and its coordinator, those it
+    /// has, in that order. A drill with none of them says so.
+    pub fn distinguishing(&self, lang: Lang, with_time: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.place.trim().is_empty() {
+            out.push(self.place.trim().to_owned());
+        }
+        if with_time && let Some(at) = self.scheduled {
+            out.push(crate::timefmt::date_time(lang, at));
+        }
+        if !self.coordinator.trim().is_empty() {
+            out.push(format!(
+                "{}{}",
+                lang.pick("负责人：", "Coordinator: "),
+                self.coordinator.trim()
+            ));
+        }
+        if out.is_empty() && (with_time || self.scheduled.is_none()) {
+            out.push(
+                lang.pick(
+                    "未填写地点、时间和负责人",
+                    "No place, time or coordinator given",
+                )
+                .to_owned(),
+            );
+        }
+        out
     }
 
     /// Whether it is planned and its time has passed (`now`, local time).
@@ -1573,6 +1607,42 @@ mod tests {
             json!({"drill_kind": kind.code(), "status": status.code(), "scheduled": scheduled}),
         );
         Drill::from_record(&r).unwrap()
+    }
+
+    #[test]
+    fn drills_of_one_kind_are_told_apart_by_place_time_and_coordinator() {
+        let r = |n: u128, fields: Value| {
+            let r = record(Kind::Drill, n, None, Hlc::new(1, 0, DeviceId(1)), fields);
+            Drill::from_record(&r).unwrap()
+        };
+        let a = r(
+            1,
+            json!({"drill_kind": "earthquake", "status": "running", "place": "操场东侧",
+                   "scheduled": "2026-10-09T10:00", "coordinator": "李老师"}),
+        );
+        assert_eq!(
+            a.distinguishing(Lang::Zh, true),
+            ["操场东侧", "2026年10月9日 10:00", "负责人：李老师"]
+        );
+        assert_eq!(
+            a.distinguishing(Lang::En, false),
+            ["操场东侧", "Coordinator: 李老师"]
+        );
+        let b = r(2, json!({"drill_kind": "earthquake", "status": "running"}));
+        assert_eq!(
+            b.distinguishing(Lang::Zh, true),
+            ["未填写地点、时间和负责人"]
+        );
+        assert_ne!(
+            a.distinguishing(Lang::Zh, true),
+            b.distinguishing(Lang::Zh, true)
+        );
+        // A list that shows the time itself needs nothing more for a timed drill.
+        let c = r(
+            3,
+            json!({"drill_kind": "fire", "scheduled": "2026-10-09T10:00"}),
+        );
+        assert!(c.distinguishing(Lang::Zh, false).is_empty());
     }
 
     fn standing(rows: &[Compliance], kind: DrillKind) -> (Standing, u32, u32, u32) {

@@ -54,12 +54,32 @@ impl Checked {
     }
 }
 
+/// What a form's rules across fields compare with beyond its own inputs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FormContext {
+    /// The size of the class a record is for (a lesson's attendance may
+    /// not exceed it).
+    pub class_size: Option<i64>,
+}
+
 /// Checks every input of a form for `kind`. `creating` also requires the
 /// kind's required fields that the form left out. Rules across fields (an
 /// end after its start: [`crate::duty::form_problems`]) apply to forms
 /// only, not on the server: two offline edits of a start and an end may
 /// cross, and the merge must never be refused for it.
 pub fn check(kind: Kind, inputs: &BTreeMap<String, String>, creating: bool) -> Checked {
+    check_with(kind, inputs, creating, FormContext::default())
+}
+
+/// [`check`], with the rules that compare a field with something outside
+/// the form (a lesson's attendance with its class's size:
+/// [`crate::lesson::form_problems`]).
+pub fn check_with(
+    kind: Kind,
+    inputs: &BTreeMap<String, String>,
+    creating: bool,
+    context: FormContext,
+) -> Checked {
     let mut values = BTreeMap::new();
     let mut problems = BTreeMap::new();
     for (field, text) in inputs {
@@ -84,10 +104,15 @@ pub fn check(kind: Kind, inputs: &BTreeMap<String, String>, creating: bool) -> C
         // A new record does not need to store empty optional fields.
         values.retain(|_, v| !v.is_null());
     }
-    let cross = crate::duty::form_problems(kind, &values)
+    let across = crate::duty::form_problems(kind, &values)
         .into_iter()
+        .chain(crate::lesson::form_problems(
+            kind,
+            &values,
+            context.class_size,
+        ))
         .chain(crate::registry::order_problems(kind, &values));
-    for p in cross {
+    for p in across {
         problems.entry(p.field.clone()).or_insert(p);
     }
     Checked { values, problems }

@@ -205,8 +205,46 @@ pub static LESSON_SPEC: KindSpec = KindSpec {
             "Teaching material",
             Rule::Text { max: 200 },
         ),
+        FieldSpec::new(
+            "present",
+            "学生出勤人数",
+            "Students present",
+            Rule::Int {
+                min: 0,
+                max: MAX_CLASS_SIZE,
+            },
+        ),
     ],
 };
+
+/// The most students a class may have (the class kind's `size` rule).
+const MAX_CLASS_SIZE: i64 = 200;
+
+/// Rules across a lesson form's fields and its class, for forms only
+/// ([`crate::form::check_with`] applies it): more students present than
+/// the class has. `values` are the form's values; `class_size` the chosen
+/// class's size, if it has one. The server accepts such a lesson (the class
+/// size may have been edited on another device meanwhile).
+pub fn form_problems(
+    kind: Kind,
+    values: &BTreeMap<String, Value>,
+    class_size: Option<i64>,
+) -> Vec<crate::validate::FieldProblem> {
+    let present = values.get("present").and_then(Value::as_i64);
+    match (kind, present, class_size) {
+        (Kind::SafetyLesson, Some(present), Some(size)) if present > size => {
+            vec![crate::validate::FieldProblem {
+                field: "present".to_owned(),
+                code: crate::validate::ProblemCode::Inconsistent,
+                zh: format!("出勤人数（{present}）多于班级人数（{size}），请核对。"),
+                en: format!(
+                    "{present} students present is more than the class's {size}. Please check it."
+                ),
+            }]
+        }
+        _ => Vec::new(),
+    }
+}
 
 /// The key a theme is matched by: a default theme's code when `text` is its
 /// code or its Chinese or English name, otherwise the trimmed text.
@@ -290,6 +328,8 @@ pub struct ClassInfo {
     pub name: String,
     /// Its grade (may be empty).
     pub grade: String,
+    /// Its number of students, if given.
+    pub size: Option<u32>,
 }
 
 impl ClassInfo {
@@ -300,6 +340,7 @@ impl ClassInfo {
             unit: r.unit,
             name: text(r, "name").unwrap_or_default(),
             grade: text(r, "grade").unwrap_or_default(),
+            size: count(r, "size"),
         })
     }
 }
@@ -449,6 +490,8 @@ pub struct Lesson {
     pub lesson_plan: String,
     /// The teaching material (教材); empty if none named.
     pub material: String,
+    /// Students present (学生出勤人数), if recorded.
+    pub present: Option<u32>,
 }
 
 impl Lesson {
@@ -469,6 +512,7 @@ impl Lesson {
             form: text(r, "form"),
             lesson_plan: text(r, "lesson_plan").unwrap_or_default(),
             material: text(r, "material").unwrap_or_default(),
+            present: count(r, "present"),
         })
     }
 
@@ -1330,6 +1374,46 @@ mod tests {
         };
         let refused = check_write(&teacher, &plan_change, None, Some(&own)).unwrap_err();
         assert_eq!(refused.code, RefusalCode::RoleNotAllowed);
+    }
+
+    #[test]
+    fn attendance_is_optional_and_checked_against_the_class_size() {
+        let mut inputs = lesson_prefill(
+            &data(&[class(CLASS_A, "三年级", "三(1)班")]),
+            id(CLASS_A),
+            WANG,
+            "王老师",
+            NaiveDate::from_ymd_opt(2026, 9, 10).unwrap(),
+        );
+        inputs.insert("theme".into(), "消防安全".into());
+        let size = |n| form::FormContext {
+            class_size: Some(n),
+        };
+        // Optional: no attendance, or an unknown class size, is fine.
+        assert!(form::check_with(Kind::SafetyLesson, &inputs, true, size(40)).is_ok());
+        inputs.insert("present".into(), "41".into());
+        assert!(form::check(Kind::SafetyLesson, &inputs, true).is_ok());
+        // More present than the class has: explained in Chinese and English.
+        let c = form::check_with(Kind::SafetyLesson, &inputs, true, size(40));
+        let p = &c.problems["present"];
+        assert_eq!(p.code, ProblemCode::Inconsistent);
+        assert_eq!(p.zh, "出勤人数（41）多于班级人数（40），请核对。");
+        assert!(p.en.contains("41") && p.en.contains("40"), "{}", p.en);
+        inputs.insert("present".into(), "40".into());
+        assert!(form::check_with(Kind::SafetyLesson, &inputs, true, size(40)).is_ok());
+        inputs.insert("present".into(), "-1".into());
+        let c = form::check_with(Kind::SafetyLesson, &inputs, true, size(40));
+        assert_eq!(c.problems["present"].code, ProblemCode::OutOfRange);
+        // The server's rules know the field; it reaches the parsed lesson.
+        assert!(validate_field(Kind::SafetyLesson, "present", &json!(38)).is_none());
+        let r = rec(
+            Kind::SafetyLesson,
+            9,
+            Some(CLASS_A),
+            h(2, 1),
+            json!({"date": "2026-09-10", "periods": 1, "theme": "fire", "present": 38}),
+        );
+        assert_eq!(Lesson::from_record(&r).unwrap().present, Some(38));
     }
 
     #[test]

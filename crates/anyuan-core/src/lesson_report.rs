@@ -44,6 +44,8 @@ pub fn lessons_report(input: &ReportInput<'_>) -> Result<Table, ReportError> {
             field("form"),
             field("lesson_plan"),
             field("material"),
+            field("present"),
+            Column::new("班级人数", "Class size"),
         ],
     );
     let mut lessons: Vec<_> = data
@@ -80,6 +82,10 @@ pub fn lessons_report(input: &ReportInput<'_>) -> Result<Table, ReportError> {
             ),
             Cell::text(l.lesson_plan.clone()),
             Cell::text(l.material.clone()),
+            l.present.map_or(Cell::Empty, |n| Cell::Int(i64::from(n))),
+            class
+                .and_then(|c| c.size)
+                .map_or(Cell::Empty, |n| Cell::Int(i64::from(n))),
         ]);
     }
     Ok(table)
@@ -164,7 +170,7 @@ mod tests {
                 Kind::Class,
                 2,
                 None,
-                json!({"name": "初一(1)班", "grade": "初一"}),
+                json!({"name": "初一(1)班", "grade": "初一", "size": 40}),
             ),
             rec(
                 Kind::SafetyLesson,
@@ -172,7 +178,7 @@ mod tests {
                 Some(2),
                 json!({"date": "2026-09-10", "periods": 2, "teacher_name": "张老师",
                        "theme": "fire", "course_type": "basic", "form": "drill",
-                       "lesson_plan": "灭火器", "material": ""}),
+                       "lesson_plan": "灭火器", "material": "", "present": 38}),
             ),
         ];
         let lessons = report("lessons")
@@ -191,9 +197,13 @@ mod tests {
                 "课程类型",
                 "形式",
                 "教案",
-                "教材"
+                "教材",
+                "学生出勤人数",
+                "班级人数"
             ]
         );
+        assert_eq!(lessons.rows[0][10], Cell::Int(38));
+        assert_eq!(lessons.rows[0][11], Cell::Int(40));
         assert_eq!(lessons.rows.len(), 1);
         assert_eq!(lessons.rows[0][0], Cell::text("初一(1)班"));
         assert_eq!(lessons.rows[0][5], Cell::text("消防安全"));

@@ -202,7 +202,7 @@ pub(crate) fn ArrivalsTable(timing: Memo<anyuan_core::drill::Timing>) -> impl In
     move || {
         let arrivals = timing.with(|tm| tm.arrivals.clone());
         (!arrivals.is_empty()).then(|| view! {
-            <table class="table" data-testid="drill-arrivals-table">
+            <table class="table" tabindex="0" aria-label=move || t().arrivals_table data-testid="drill-arrivals-table">
                 <thead><tr>
                     <th>{move || i18n.t().classes_name}</th>
                     <th>{move || t().elapsed}</th>

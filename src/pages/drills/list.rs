@@ -121,7 +121,7 @@ pub fn DrillList() -> impl IntoView {
             {(!district).then(|| view! {
                 <section class="card" data-testid="drill-compliance">
                     <h2>{move || t().compliance}" · "{move || this_term.label(lang())}</h2>
-                    <table class="table">
+                    <table class="table" tabindex="0" aria-label=move || t().compliance>
                         <thead><tr>
                             <th>{move || t().col_kind}</th>
                             <th>{move || t().col_done}" / "{move || t().col_required}</th>
@@ -353,7 +353,7 @@ fn RequirementsEditor(on_done: impl Fn() + Clone + Send + Sync + 'static) -> imp
     view! {
         <form class="form" on:submit=save novalidate data-testid="drill-requirements-form">
             <p class="muted">{move || t().requirements_hint}</p>
-            <table class="table">
+            <table class="table" tabindex="0" aria-label=move || t().requirements_table>
                 <thead><tr><th>{move || t().col_kind}</th><th>{move || t().per_term}</th><th>{move || t().due_week}</th></tr></thead>
                 <tbody>
                     {rows.into_iter().map(|ReqRow { kind, per_term: per, due_week: due, .. }| view! {

@@ -425,7 +425,7 @@ fn Reports(
                     return view! { <p class="muted">{move || t().no_reports}</p> }.into_any();
                 }
                 view! {
-                    <table class="table">
+                    <table class="table" tabindex="0" aria-label=move || t().reports>
                         <thead><tr>
                             <th>{move || t().unit}</th>
                             <th>{move || t().col_reported_at}</th>

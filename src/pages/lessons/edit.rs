@@ -21,7 +21,7 @@ use crate::data::{classes_of, record, route_id};
 use crate::i18n::use_i18n;
 use crate::sync::use_sync;
 
-const FIELDS: [&str; 9] = [
+const FIELDS: [&str; 10] = [
     "date",
     "periods",
     "teacher",
@@ -31,6 +31,7 @@ const FIELDS: [&str; 9] = [
     "form",
     "lesson_plan",
     "material",
+    "present",
 ];
 
 /// Where the class chosen for a new lesson is kept on the device, so a
@@ -104,6 +105,16 @@ pub fn LessonEdit() -> impl IntoView {
         &defaults,
         Some(draft),
     );
+    // Attendance is checked against the chosen class's size.
+    Effect::new(move |_| {
+        let chosen = class.get();
+        let size = classes_of(sync, unit)
+            .into_iter()
+            .find(|c| Some(c.id) == chosen)
+            .and_then(|c| c.size);
+        form.context
+            .set(anyuan_core::form::FormContext { class_size: size });
+    });
     let creating = existing.is_none();
     let class_problem = RwSignal::new(false);
     let me = user.id;
@@ -224,7 +235,10 @@ pub fn LessonEdit() -> impl IntoView {
                     <Field form=form field="date"/>
                     <Field form=form field="periods"/>
                 </div>
-                <Field form=form field="teacher_name"/>
+                <div class="form-row">
+                    <Field form=form field="teacher_name"/>
+                    <Field form=form field="present"/>
+                </div>
                 <div class="form-row">
                     <Field form=form field="course_type" labels=course_label/>
                     <Field form=form field="form" labels=form_label/>

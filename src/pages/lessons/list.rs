@@ -102,6 +102,7 @@ pub fn LessonList() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    let class_size = move |id: RecordId| data.with(|d| d.classes.get(&id).and_then(|c| c.size));
     let teacher = view_as == View::Teacher;
 
     view! {
@@ -188,7 +189,7 @@ pub fn LessonList() -> impl IntoView {
                 {move || lessons.with(|l| l.is_empty()).then(|| view! {
                     <p class="muted">{move || if teacher { t().mine_none } else { t().none }}</p>
                 })}
-                <LessonTable lessons=lessons class_name=class_name/>
+                <LessonTable lessons=lessons class_name=class_name class_size=class_size/>
             </section>
 
             <Exports view_as=view_as unit=unit term=term/>
@@ -269,7 +270,7 @@ fn FourTable(rows: Memo<Vec<ClassFour>>) -> impl IntoView {
     };
     let hours = |c: &ClassFour| format!("{} / {}", c.delivered_total(), c.planned_total());
     view! {
-        <table class="table wide-only" data-testid="lesson-four-table">
+        <table class="table wide-only" tabindex="0" aria-label=move || t().four_title data-testid="lesson-four-table">
             <thead><tr>
                 <th>{move || t().col_class}</th>
                 <th>{move || t().col_teacher}</th>
@@ -307,7 +308,7 @@ fn FourTable(rows: Memo<Vec<ClassFour>>) -> impl IntoView {
         </ul>
         <details data-testid="lesson-themes">
             <summary>{move || t().themes_show}</summary>
-            <table class="table">
+            <table class="table" tabindex="0" aria-label=move || t().themes_show>
                 <thead><tr>
                     <th>{move || t().col_class}</th>
                     <th>{move || t().col_theme}</th>
@@ -333,11 +334,21 @@ fn FourTable(rows: Memo<Vec<ClassFour>>) -> impl IntoView {
     }
 }
 
+/// A lesson's attendance as schools report it: `38/40` (present / class
+/// size), or just `38` when the class has no size; `None` if not recorded.
+fn attendance(present: Option<u32>, size: Option<u32>) -> Option<String> {
+    present.map(|p| match size {
+        Some(size) => format!("{p}/{size}"),
+        None => p.to_string(),
+    })
+}
+
 /// Lessons, newest first: a table from 768 px, cards on phones.
 #[component]
 fn LessonTable(
     lessons: Memo<Vec<Lesson>>,
     class_name: impl Fn(RecordId) -> String + Copy + Send + Sync + 'static,
+    class_size: impl Fn(RecordId) -> Option<u32> + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t().lesson;
@@ -360,15 +371,16 @@ fn LessonTable(
             .unwrap_or_default()
     };
     view! {
-        <table class="table wide-only" data-testid="lesson-table">
+        <table class="table wide-only" tabindex="0" aria-label=move || t().all_title data-testid="lesson-table">
             <thead><tr>
                 <th>{move || t().col_date}</th>
                 <th>{move || t().col_class}</th>
                 <th>{move || t().col_theme}</th>
                 <th>{move || t().col_periods}</th>
+                <th>{move || t().col_present}</th>
                 <th>{move || lang().pick("任课教师", "Teacher")}</th>
                 <th>{move || t().col_status}</th>
-                <th></th>
+                <th>{move || lang().pick("操作", "Action")}</th>
             </tr></thead>
             <tbody>
                 {move || lessons.get().into_iter().map(|l| {
@@ -384,6 +396,7 @@ fn LessonTable(
                             <td data-testid="lesson-row-class">{class_name(l.class)}</td>
                             <td data-testid="lesson-row-theme">{move || theme_label(&theme, lang())}<br/><span class="muted">{detail.clone()}</span></td>
                             <td data-testid="lesson-row-periods">{l.periods}</td>
+                            <td data-testid="lesson-row-present">{attendance(l.present, class_size(l.class)).unwrap_or_default()}</td>
                             <td>{teacher(&l)}</td>
                             <td>{badges(&l)}</td>
                             <td><A href=format!("/lessons/{}/edit", l.id) attr:class="btn">{move || i18n.t().edit}</A></td>
@@ -399,7 +412,9 @@ fn LessonTable(
                     <li class="card row-card">
                         <div class="grow">
                             <strong>{class_name(l.class)}" · "{move || theme_label(&theme, lang())}</strong>
-                            <span class="muted">{move || timefmt::date(lang(), l.date)}" · "{l.periods}" "{move || t().col_periods}" · "{teacher(&l)}</span>
+                            <span class="muted">{move || timefmt::date(lang(), l.date)}" · "{l.periods}" "{move || t().col_periods}" · "{teacher(&l)}
+                                {attendance(l.present, class_size(l.class)).map(|a| view! { " · "{move || t().present}" "<span data-testid="lesson-card-present">{a}</span> })}
+                            </span>
                             <span>{badges(&l)}</span>
                         </div>
                         <A href=format!("/lessons/{}/edit", l.id) attr:class="btn">{move || i18n.t().edit}</A>

@@ -240,12 +240,12 @@ pub fn LessonPlan() -> impl IntoView {
             <section class="card">
                 <h2>{move || t().plan_themes}</h2>
                 {move || entries.with(|e| e.is_empty()).then(|| view! { <p class="muted" data-testid="plan-empty">{move || t().plan_empty}</p> })}
-                <table class="table">
+                <table class="table" tabindex="0" aria-label=move || t().plan_themes>
                     <thead><tr>
                         <th>{move || t().col_theme}</th>
                         <th>{move || t().plan_hours}</th>
                         <th>{move || t().plan_teacher}</th>
-                        <th></th>
+                        <th>{move || lang().pick("操作", "Action")}</th>
                     </tr></thead>
                     <tbody>
                         {move || entries.get().into_iter().map(|e| {

@@ -274,17 +274,30 @@ impl Browser {
     /// Clicks the element with `data-testid=id` (waits for it).
     /// The element is first scrolled to the middle of the screen, as a
     /// person would, so the fixed bottom navigation never covers it.
+    /// An element the page re-rendered between finding and clicking it
+    /// (stale) is found again, a few times.
     pub async fn click(&self, id: &str) -> Result<()> {
-        let element = self.find(id).await?;
-        let arg = serde_json::to_value(&element)?;
-        self.client()
-            .execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg])
-            .await
-            .with_context(|| format!("scrolling to {}", testid(id)))?;
-        element
-            .click()
-            .await
-            .with_context(|| format!("clicking {}", testid(id)))
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let element = self.find(id).await?;
+            let arg = serde_json::to_value(&element)?;
+            let result = match self
+                .client()
+                .execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg])
+                .await
+            {
+                Ok(_) => element.click().await,
+                Err(err) => Err(err),
+            };
+            match result {
+                Ok(()) => return Ok(()),
+                Err(err) if err.is_stale_element_reference() && attempts < 5 => {}
+                Err(err) => {
+                    return Err(err).with_context(|| format!("clicking {}", testid(id)));
+                }
+            }
+        }
     }
 
     /// Clicks the first element matching the CSS `selector` once one is

@@ -8,6 +8,7 @@
 //! "Offline" in these tests means the server is down ([`Server::stop`]):
 //! Chromium's network emulation does not cover service-worker requests.
 
+pub mod a11y;
 pub mod app;
 mod browser;
 mod server;

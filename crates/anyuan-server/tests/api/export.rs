@@ -468,7 +468,9 @@ async fn lessons_and_four_in_place_export_as_xlsx_with_chinese_headers(app: Test
             "课程类型",
             "形式",
             "教案",
-            "教材"
+            "教材",
+            "学生出勤人数",
+            "班级人数"
         ]
         .map(text)
     );

@@ -5,6 +5,7 @@ mod admin;
 mod caching;
 mod drills;
 mod duty;
+mod field;
 mod harness;
 mod lessons;
 mod offline;
