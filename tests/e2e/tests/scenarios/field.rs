@@ -105,6 +105,30 @@ async fn every_signed_in_page_passes_axe(viewport: Viewport) -> Result<()> {
     open(&browser, &server, "/admin", "page-admin").await?;
     browser.find("account-list").await?;
     check_open_page(&browser, "school1 /admin", "page-admin", problems).await?;
+    // The registries: the list of them, lists, a form, record pages (one
+    // with child records and the history).
+    for (path, testid) in [
+        ("/r", "page-registries"),
+        ("/r/emergency_plans", "page-record-list"),
+        ("/r/emergency_plans/new", "page-record-form"),
+        ("/r/vehicle_barriers", "page-record-list"),
+    ] {
+        check_page(&browser, &server, "school1", path, testid, problems).await?;
+    }
+    for list in ["/r/chemicals", "/r/vehicle_barriers"] {
+        open(&browser, &server, list, "page-record-list").await?;
+        browser.click("record-open").await?;
+        browser.find("page-record").await?;
+        browser.click("history-show").await?;
+        browser.find("history-list").await?;
+        check_open_page(
+            &browser,
+            &format!("school1 {list}/<id>"),
+            "page-record",
+            problems,
+        )
+        .await?;
+    }
 
     sign_out(&browser).await?;
     sign_in(&browser, "teacher1", DEMO_PASSWORD).await?;
@@ -114,6 +138,9 @@ async fn every_signed_in_page_passes_axe(viewport: Viewport) -> Result<()> {
         ("/lessons", "page-lessons"),
         ("/duty", "page-duty"),
         ("/admin", "page-admin"),
+        ("/r/clues", "page-record-list"),
+        ("/r/clues/new", "page-record-form"),
+        ("/r/leading_group", "page-record-list"),
     ] {
         check_page(&browser, &server, "teacher1", path, testid, problems).await?;
     }
@@ -121,7 +148,13 @@ async fn every_signed_in_page_passes_axe(viewport: Viewport) -> Result<()> {
     sign_out(&browser).await?;
     sign_in(&browser, "district", DEMO_PASSWORD).await?;
     wait_synced(&browser, SYNC).await?;
-    for (path, testid) in [("/drills", "page-drills"), ("/lessons", "page-lessons")] {
+    for (path, testid) in [
+        ("/drills", "page-drills"),
+        ("/lessons", "page-lessons"),
+        ("/r", "page-registries"),
+        ("/r/emergency_plans", "page-record-list"),
+        ("/r/clues", "page-record-list"),
+    ] {
         check_page(&browser, &server, "district", path, testid, problems).await?;
     }
     open(&browser, &server, "/admin", "page-admin").await?;
