@@ -152,6 +152,8 @@ pub enum RegistryPage {
     List(anyuan_core::Kind),
     /// `/r/<slug>/new`
     New(anyuan_core::Kind),
+    /// `/r/<slug>/new/<parent id>`: a child record of that parent.
+    NewChild(anyuan_core::Kind, anyuan_core::RecordId),
     /// `/r/<slug>/<id>`
     Detail(anyuan_core::Kind, anyuan_core::RecordId),
     /// `/r/<slug>/<id>/edit`
@@ -167,6 +169,7 @@ impl RegistryPage {
             [] => RegistryPage::Index,
             [slug] => RegistryPage::List(by_slug(slug)?),
             [slug, "new"] => RegistryPage::New(by_slug(slug)?),
+            [slug, "new", pid] => RegistryPage::NewChild(by_slug(slug)?, id(pid)?),
             [slug, rid] => RegistryPage::Detail(by_slug(slug)?, id(rid)?),
             [slug, rid, "edit"] => RegistryPage::Edit(by_slug(slug)?, id(rid)?),
             _ => return None,
@@ -180,6 +183,7 @@ impl RegistryPage {
             RegistryPage::Index => "/r".to_owned(),
             RegistryPage::List(k) => format!("/r/{}", slug(k)),
             RegistryPage::New(k) => format!("/r/{}/new", slug(k)),
+            RegistryPage::NewChild(k, parent) => format!("/r/{}/new/{parent}", slug(k)),
             RegistryPage::Detail(k, id) => format!("/r/{}/{id}", slug(k)),
             RegistryPage::Edit(k, id) => format!("/r/{}/{id}/edit", slug(k)),
         }
@@ -300,13 +304,16 @@ fn registry_routes() -> AnyView {
             RegistryPage::Index => list::Index().into_any(),
             RegistryPage::List(kind) => view! { <list::RecordList kind=kind/> }.into_any(),
             RegistryPage::New(kind) => {
-                view! { <form::RecordFormPage kind=kind id=None/> }.into_any()
+                view! { <form::RecordFormPage kind=kind id=None parent=None/> }.into_any()
+            }
+            RegistryPage::NewChild(kind, parent) => {
+                view! { <form::RecordFormPage kind=kind id=None parent=Some(parent)/> }.into_any()
             }
             RegistryPage::Detail(kind, id) => {
                 view! { <detail::RecordDetail kind=kind id=id/> }.into_any()
             }
             RegistryPage::Edit(kind, id) => {
-                view! { <form::RecordFormPage kind=kind id=Some(id)/> }.into_any()
+                view! { <form::RecordFormPage kind=kind id=Some(id) parent=None/> }.into_any()
             }
         })
     })
@@ -403,6 +410,7 @@ mod tests {
             for page in [
                 RegistryPage::List(kind),
                 RegistryPage::New(kind),
+                RegistryPage::NewChild(kind, id),
                 RegistryPage::Detail(kind, id),
                 RegistryPage::Edit(kind, id),
             ] {

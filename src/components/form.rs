@@ -87,7 +87,10 @@ impl FormState {
             }));
         let inputs = RwSignal::new(initial);
         let creating = existing.is_none();
-        let context = RwSignal::new(FormContext::default());
+        let context = RwSignal::new(FormContext {
+            today: Some(crate::clock::local_now().date()),
+            ..FormContext::default()
+        });
         let checked = Memo::new(move |_| {
             let context = context.get();
             inputs.with(|i| form::check_with(kind, i, creating, context))

@@ -27,6 +27,7 @@ strings! {
         due_on: "到期：", "Due: ";
         missing: "缺少", "Missing";
         missing_in: "尚未登记：", "Not yet recorded: ";
+        schools_lacking: "尚缺的学校：", "Schools lacking it: ";
         waiting: "待同步", "Waiting to sync";
         concurrent: "另一台设备同时修改过此项", "Edited at the same time on another device";
         status: "状态", "Status";

@@ -28,6 +28,8 @@ enum Item {
         kind: Kind,
         codes: Vec<&'static str>,
     },
+    /// For the district: the schools that miss some of a registry.
+    Gaps { kind: Kind, schools: Vec<String> },
 }
 
 #[component]
@@ -50,6 +52,24 @@ pub fn RegistryToday() -> impl IntoView {
             .collect();
         let records = sync.engine().local.records_of_kinds(&kinds);
         let mut out = Vec::new();
+        if role == anyuan_core::Role::DistrictAdmin {
+            // The district keeps no school ledger itself: it is told which
+            // schools lack what.
+            let schools = registry::schools(&sync.engine().local.records_of(Kind::Unit));
+            for &kind in &kinds {
+                let lacking: Vec<String> = registry::gaps(kind, &records, &schools)
+                    .into_iter()
+                    .filter_map(|(u, _)| schools.iter().find(|s| s.0 == u).map(|s| s.1.clone()))
+                    .collect();
+                if !lacking.is_empty() {
+                    out.push(Item::Gaps {
+                        kind,
+                        schools: lacking,
+                    });
+                }
+            }
+            return out;
+        }
         for &kind in &kinds {
             let l = kind.listing().expect("a registry kind");
             let mine = records
@@ -94,6 +114,19 @@ pub fn RegistryToday() -> impl IntoView {
                                     </span>
                                 </div>
                                 <A href=href attr:class="btn">{move || i18n.t().drill.open}</A>
+                            </li>
+                        }.into_any()
+                    }
+                    Item::Gaps { kind, schools } => {
+                        let l = kind.listing().expect("a registry kind");
+                        view! {
+                            <li class="card row-card" data-testid="today-registry-gaps">
+                                <div class="grow">
+                                    <span class="badge badge-warn">{move || t().missing}</span>
+                                    <strong>{move || l.title.pick(lang())}</strong>
+                                    <span class="muted">{move || t().schools_lacking}{schools.join("、")}</span>
+                                </div>
+                                <A href=format!("/r/{}", l.slug) attr:class="btn">{move || i18n.t().drill.open}</A>
                             </li>
                         }.into_any()
                     }

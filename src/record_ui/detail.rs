@@ -251,7 +251,7 @@ fn Children(kind: Kind, parent: RecordId) -> impl IntoView {
                 }.into_any()
             }}
             {writable.then(|| view! {
-                <A href=format!("/r/{}/new?parent={parent}", l.slug) attr:class="btn" attr:data-testid=format!("record-add-{}", kind.name())>
+                <A href=format!("/r/{}/new/{parent}", l.slug) attr:class="btn" attr:data-testid=format!("record-add-{}", kind.name())>
                     {move || t().children_add}
                 </A>
             })}
@@ -301,10 +301,9 @@ fn History(kind: Kind, id: RecordId, editable: bool) -> impl IntoView {
     let label = move |field: &str| {
         field_spec(kind, field).map_or(field.to_owned(), |s| lang().pick(s.zh, s.en).to_owned())
     };
-    let value = move |v: &Option<Value>| match v {
+    let value = move |field: &str, v: &Option<Value>| match v {
         None | Some(Value::Null) => t().empty_value.to_owned(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
+        Some(v) => registry::display_value(kind, field, v, lang()),
     };
     let when = move |ms: u64| timefmt::date_time(lang(), clock::local_at(ms as i64));
     // A value that lost to a concurrent edit is restored as a new edit.
@@ -379,7 +378,7 @@ fn History(kind: Kind, id: RecordId, editable: bool) -> impl IntoView {
                                             let (field, new) = (c.field.clone(), c.new.clone());
                                             view! {
                                                 <li data-testid="history-change" data-lost=lost.to_string()>
-                                                    {label(&c.field)}"："{value(&c.old)}" → "{value(&Some(c.new.clone()))}
+                                                    {label(&c.field)}"："{value(&c.field, &c.old)}" → "{value(&c.field, &Some(c.new.clone()))}
                                                     {lost.then(|| view! { " "<span class="badge badge-warn">{move || t().history_lost}</span> })}
                                                     {(lost && editable).then(|| view! {
                                                         " "<button class="btn" data-testid="history-restore"

@@ -10,7 +10,7 @@ use anyuan_core::registry;
 use anyuan_core::schema::Fill;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_navigate;
 use serde_json::Value;
 
 use super::{Missing, may_write};
@@ -20,9 +20,10 @@ use crate::data;
 use crate::i18n::use_i18n;
 use crate::sync::use_sync;
 
-/// `/r/<slug>/new` (a child kind: `?parent=<id>`) and `/r/<slug>/<id>/edit`.
+/// `/r/<slug>/new`, `/r/<slug>/new/<parent id>` (a child kind) and
+/// `/r/<slug>/<id>/edit`.
 #[component]
-pub fn RecordFormPage(kind: Kind, id: Option<RecordId>) -> impl IntoView {
+pub fn RecordFormPage(kind: Kind, id: Option<RecordId>, parent: Option<RecordId>) -> impl IntoView {
     let i18n = use_i18n();
     let t = move || i18n.t().registry;
     let sync = use_sync();
@@ -47,12 +48,7 @@ pub fn RecordFormPage(kind: Kind, id: Option<RecordId>) -> impl IntoView {
         }
         .into_any();
     }
-    let parent = existing.as_ref().and_then(|r| r.parent).or_else(|| {
-        use_query_map()
-            .with_untracked(|q| q.get("parent"))
-            .and_then(|p| uuid::Uuid::parse_str(&p).ok())
-            .map(RecordId)
-    });
+    let parent = existing.as_ref().and_then(|r| r.parent).or(parent);
     let parent_record = parent.and_then(|p| data::record(sync, p));
     if kind.parent().is_some() && parent_record.is_none() && existing.is_none() {
         return view! {

@@ -28,6 +28,7 @@ pub fn Index() -> impl IntoView {
     let sync = use_sync();
     let user = sync.engine().session.user.clone();
     let unit = user.unit_id;
+    let district = user.role == Role::DistrictAdmin;
     let today = clock::local_now().date();
     view! {
         <section class="page" data-testid="page-registries">
@@ -50,7 +51,21 @@ pub fn Index() -> impl IntoView {
                                         .iter()
                                         .filter(|r| matches!(registry::standing(r, today), Some((Standing::Overdue, _))))
                                         .count();
-                                    let missing = registry::missing(kind, &rows, unit);
+                                    // A school is told what it lacks; the district,
+                                    // which schools lack something.
+                                    let missing = if district {
+                                        let schools = registry::schools(&records_of(sync, Kind::Unit));
+                                        let gaps = registry::gaps(kind, &rows, &schools);
+                                        gaps.iter()
+                                            .filter_map(|(u, _)| schools.iter().find(|s| s.0 == *u).map(|s| s.1.clone()))
+                                            .collect::<Vec<_>>()
+                                    } else {
+                                        let field = kind.listing().and_then(|l| l.expect).map_or("", |e| e.field);
+                                        registry::missing(kind, &rows, unit)
+                                            .into_iter()
+                                            .map(|c| registry::code_label(kind, field, c, lang()))
+                                            .collect()
+                                    };
                                     (rows.len(), overdue, missing)
                                 });
                                 view! {
@@ -68,9 +83,8 @@ pub fn Index() -> impl IntoView {
                                                 {move || {
                                                     let missing = stats.with(|s| s.2.clone());
                                                     (!missing.is_empty() && user_may_see_gaps(kind)).then(|| {
-                                                        let field = l.expect.map_or("", |e| e.field);
-                                                        let names: Vec<String> = missing.iter().map(|c| registry::code_label(kind, field, c, lang())).collect();
-                                                        view! { " "<span class="badge badge-warn" data-testid="registry-missing">{format!("{}{}", t().missing_in, names.join("、"))}</span> }
+                                                        let lead = if district { t().schools_lacking } else { t().missing_in };
+                                                        view! { " "<span class="badge badge-warn" data-testid="registry-missing">{format!("{lead}{}", missing.join("、"))}</span> }
                                                     })
                                                 }}
                                             </span>

@@ -50,10 +50,11 @@ pub(crate) fn may_write(sync: SyncCtx, kind: Kind, record: Option<&Record>) -> b
         return false;
     }
     match record {
-        Some(r) if kind.is_confidential() && user.role == Role::Staff => {
-            // A clue on a staff device is theirs (the server sends no
-            // other), but one not yet synced back has no author yet.
-            r.author.is_none_or(|a| a == user.id)
+        Some(r) if registry::locked(r, user.role) => false,
+        Some(r) if kind.is_confidential() && user.role != Role::DistrictAdmin => {
+            // Only one's own: the author, or a record this device made that
+            // has not come back from the server yet (no author known).
+            r.author == Some(user.id) || (r.author.is_none() && r.received_ms.is_none())
         }
         Some(r) => user.role == Role::DistrictAdmin || r.unit == user.unit_id,
         None => true,

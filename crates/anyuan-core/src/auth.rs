@@ -128,7 +128,7 @@ pub fn check_write(
         }
     }
     if kind.is_confidential()
-        && actor.role == Role::Staff
+        && actor.role != Role::DistrictAdmin
         && existing.is_some_and(|r| r.author != Some(actor.user))
     {
         return Err(Refusal::new(
@@ -136,6 +136,22 @@ pub fn check_write(
             None,
             "您只能修改自己提交的记录。".into(),
             "You can only change records you submitted.".into(),
+        ));
+    }
+    if existing.is_some_and(|r| crate::registry::locked(r, actor.role)) {
+        return Err(Refusal::new(
+            RefusalCode::RoleNotAllowed,
+            None,
+            format!(
+                "这条{}已进入办理流程，您的角色（{}）不能再修改。",
+                kind.spec().zh,
+                actor.role.zh()
+            ),
+            format!(
+                "This {} is being handled; your role ({}) may no longer change it.",
+                kind.spec().en,
+                actor.role.en()
+            ),
         ));
     }
     crate::registry::check_workflow(actor, change, existing.is_some())?;

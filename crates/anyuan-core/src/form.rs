@@ -60,6 +60,8 @@ pub struct FormContext {
     /// The size of the class a record is for (a lesson's attendance may
     /// not exceed it).
     pub class_size: Option<i64>,
+    /// The device's today: when something happened cannot be after it.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 /// Checks every input of a form for `kind`. `creating` also requires the
@@ -111,7 +113,11 @@ pub fn check_with(
             &values,
             context.class_size,
         ))
-        .chain(crate::registry::order_problems(kind, &values));
+        .chain(crate::registry::cross_problems(
+            kind,
+            &values,
+            context.today,
+        ));
     for p in across {
         problems.entry(p.field.clone()).or_insert(p);
     }

@@ -1388,6 +1388,7 @@ mod tests {
         inputs.insert("theme".into(), "消防安全".into());
         let size = |n| form::FormContext {
             class_size: Some(n),
+            ..form::FormContext::default()
         };
         // Optional: no attendance, or an unknown class size, is fine.
         assert!(form::check_with(Kind::SafetyLesson, &inputs, true, size(40)).is_ok());

@@ -106,7 +106,8 @@ impl Group {
 pub struct Due {
     /// The date (`Rule::Date`) field.
     pub field: &'static str,
-    /// The record is done (never due) once this field has a value.
+    /// The record is done (never due) once this date field holds a date
+    /// that is not after today.
     pub done_when_set: Option<&'static str>,
     /// The record is done in these workflow states.
     pub done_states: &'static [&'static str],
@@ -136,13 +137,16 @@ impl Due {
         if record.is_deleted() {
             return None;
         }
-        let set = |f: &str| {
+        // Done once the field holds a date that has come (a future install
+        // date is a plan, not a fact).
+        let done = |f: &str| {
             record
                 .get(f)
                 .and_then(|v| v.as_str())
-                .is_some_and(|s| !s.trim().is_empty())
+                .and_then(crate::validate::parse_date)
+                .is_some_and(|d| d <= today)
         };
-        if self.done_when_set.is_some_and(set) {
+        if self.done_when_set.is_some_and(done) {
             return None;
         }
         let state = state_field
@@ -297,6 +301,12 @@ pub struct Listing {
     pub workflow: Option<Workflow>,
     /// Date fields in order (checked on device and server).
     pub after: &'static [After],
+    /// Date and date-time fields that cannot be in the future (when
+    /// something happened), checked against the device's today by forms
+    /// and the server's (a day's grace for time zones) by the server.
+    pub past: &'static [&'static str],
+    /// Pairs of fields that must differ (双人双锁: two custodians).
+    pub differ: &'static [(&'static str, &'static str)],
     /// Child kinds listed on a record's page, each with an add button.
     pub children: &'static [crate::kind::Kind],
     /// Fields hidden from the school (confidential kinds).

@@ -344,7 +344,7 @@ pub fn validate(kind: Kind, values: &BTreeMap<String, Value>) -> Vec<FieldProble
         }
         // Registries' date order holds on the server too: their records
         // are edited by one office at a time, not merged from the field.
-        out.extend(crate::registry::order_problems(kind, values));
+        out.extend(crate::registry::cross_problems(kind, values, None));
     }
     out
 }

@@ -112,8 +112,7 @@ pub fn LessonEdit() -> impl IntoView {
             .into_iter()
             .find(|c| Some(c.id) == chosen)
             .and_then(|c| c.size);
-        form.context
-            .set(anyuan_core::form::FormContext { class_size: size });
+        form.context.update(|c| c.class_size = size);
     });
     let creating = existing.is_none();
     let class_problem = RwSignal::new(false);

@@ -77,6 +77,19 @@ async fn cache_names(browser: &Browser) -> Result<Vec<String>> {
 }
 
 /// `fetch(path)` from the page: `{status, type, body}` or `{error}`.
+/// Whether a script injected inline into the page runs (the CSP must
+/// block it: only the app's own script files may run).
+async fn inline_script_runs(browser: &Browser) -> Result<bool> {
+    let ran = browser
+        .eval(
+            "window.__inline_ran = false; const s = document.createElement('script'); \
+             s.textContent = 'window.__inline_ran = true'; document.head.appendChild(s); \
+             return window.__inline_ran",
+        )
+        .await?;
+    Ok(ran == Value::Bool(true))
+}
+
 async fn page_fetch(browser: &Browser, path: &str) -> Result<Value> {
     let script = format!(
         "fetch({path:?}).then(\
@@ -104,6 +117,10 @@ async fn shell_starts_from_the_service_worker_with_the_server_down() -> Result<(
     );
     let online = page_fetch(&browser, "/api/health").await?;
     ensure!(online["status"] == 200, "online /api/health: {online}");
+    ensure!(
+        !inline_script_runs(&browser).await?,
+        "online, an injected inline script ran"
+    );
     eprintln!("online: controlled by the service worker, cache anyuan-{version}");
 
     // Offline: the server process is gone.
@@ -112,6 +129,10 @@ async fn shell_starts_from_the_service_worker_with_the_server_down() -> Result<(
     let name = browser.text("app-name").await?;
     ensure!(name == "安园", "offline, the app name is {name:?}");
     wait_controlled(&browser).await?;
+    ensure!(
+        !inline_script_runs(&browser).await?,
+        "offline (the shell from the service worker), an injected inline script ran"
+    );
     // A deep link is an app route: the cached shell, and the router.
     browser.goto(&server.url("/more")).await?;
     let name = browser.text("app-name").await?;

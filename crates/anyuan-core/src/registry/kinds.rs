@@ -90,6 +90,8 @@ pub static PLAN_LISTING: Listing = Listing {
         later: "next_revision",
         earlier: "approved_on",
     }],
+    past: &["approved_on"],
+    differ: &[],
     children: &[],
     private: None,
     report: report(
@@ -172,6 +174,8 @@ pub static TEAM_LISTING: Listing = Listing {
     expect: None,
     workflow: None,
     after: &[],
+    past: &[],
+    differ: &[],
     children: &[],
     private: None,
     report: report(
@@ -246,6 +250,8 @@ pub static CHEMICAL_LISTING: Listing = Listing {
         later: "next_check",
         earlier: "last_check",
     }],
+    past: &["last_check"],
+    differ: &[("custodian_a", "custodian_b")],
     children: &[Kind::ChemicalUse],
     private: None,
     report: report(
@@ -302,6 +308,8 @@ pub static CHEMICAL_USE_LISTING: Listing = Listing {
     expect: None,
     workflow: None,
     after: &[],
+    past: &["used_at"],
+    differ: &[],
     children: &[],
     private: None,
     report: report(
@@ -364,6 +372,8 @@ pub static FIRE_LISTING: Listing = Listing {
     expect: None,
     workflow: None,
     after: &[],
+    past: &["checked_on"],
+    differ: &[],
     children: &[],
     private: None,
     report: report(
@@ -446,6 +456,8 @@ pub static BARRIER_LISTING: Listing = Listing {
         ],
     }),
     after: &[],
+    past: &["installed_on"],
+    differ: &[],
     children: &[],
     private: None,
     report: report(
@@ -520,6 +532,8 @@ pub static GROUP_LISTING: Listing = Listing {
     }),
     workflow: None,
     after: &[],
+    past: &[],
+    differ: &[],
     children: &[],
     private: None,
     report: report(
@@ -586,6 +600,8 @@ pub static TRAINING_LISTING: Listing = Listing {
     expect: None,
     workflow: None,
     after: &[],
+    past: &["held_on"],
+    differ: &[],
     children: &[],
     private: None,
     report: report(
@@ -689,6 +705,8 @@ pub static CLUE_LISTING: Listing = Listing {
         ],
     }),
     after: &[],
+    past: &["occurred_at"],
+    differ: &[],
     children: &[],
     private: Some(Private {
         flag: "hide_name",

@@ -71,10 +71,14 @@ impl Kind {
 /// A field's value as a person reads it: a choice's name, yes/no, a date
 /// in the language's form, the text itself.
 pub fn display(record: &Record, field: &str, lang: Lang) -> String {
-    let Some(value) = record.get(field) else {
-        return String::new();
-    };
-    match (field_spec(record.kind, field).map(|s| s.rule), value) {
+    record
+        .get(field)
+        .map_or_else(String::new, |v| display_value(record.kind, field, v, lang))
+}
+
+/// [`display`] for a value of `kind`'s `field` (e.g. from the history).
+pub fn display_value(kind: Kind, field: &str, value: &Value, lang: Lang) -> String {
+    match (field_spec(kind, field).map(|s| s.rule), value) {
         (_, Value::Null) => String::new(),
         (Some(Rule::Choice(choices)), Value::String(s)) => {
             choice_label(choices, s, lang).to_owned()
@@ -115,6 +119,17 @@ pub fn title(record: &Record, lang: Lang) -> String {
 pub fn state(record: &Record) -> Option<&str> {
     let w = record.kind.listing()?.workflow?;
     record.get(w.field).and_then(Value::as_str)
+}
+
+/// Whether `record` is locked for `role`: its workflow has left the start
+/// state and the role has no move in it (a clue the district has received
+/// is no longer the school's to edit).
+pub fn locked(record: &Record, role: Role) -> bool {
+    let Some(w) = record.kind.listing().and_then(|l| l.workflow) else {
+        return false;
+    };
+    let state = record.get(w.field).and_then(Value::as_str);
+    state.is_some_and(|s| s != w.start) && !w.moves.iter().any(|t| t.by.contains(&role))
 }
 
 /// Where a record stands against its registry's due date.
@@ -162,6 +177,33 @@ pub fn missing<'a>(
         .iter()
         .copied()
         .filter(|c| !have.contains(c))
+        .collect()
+}
+
+/// The schools and kindergartens among `records` (live unit records that
+/// are not the district): the units the district expects registries of.
+pub fn schools<'a>(records: impl IntoIterator<Item = &'a Record>) -> Vec<(UnitId, String)> {
+    let mut out: Vec<(UnitId, String)> = records
+        .into_iter()
+        .filter(|r| r.kind == Kind::Unit && !r.is_deleted())
+        .filter(|r| r.get("type").and_then(Value::as_str) != Some("district"))
+        .map(|r| (UnitId(r.id.0), display(r, "name", Lang::Zh)))
+        .collect();
+    crate::order::sort_by(&mut out, |a, b| a.1.cmp(&b.1));
+    out
+}
+
+/// For the district: each school that misses some of the registry's
+/// expected records, with what it misses.
+pub fn gaps(
+    kind: Kind,
+    records: &[Record],
+    schools: &[(UnitId, String)],
+) -> Vec<(UnitId, Vec<&'static str>)> {
+    schools
+        .iter()
+        .map(|(u, _)| (*u, missing(kind, records, *u)))
+        .filter(|(_, m)| !m.is_empty())
         .collect()
 }
 
@@ -229,37 +271,87 @@ pub fn redact(actor: &Actor, mut record: Record) -> Record {
     record
 }
 
-/// The date-order problems of a registry record's values (`later` before
-/// `earlier`), reported on the later field. Run by forms and, through
-/// [`crate::validate::validate`], by the server.
-pub fn order_problems(
+/// The problems across a registry record's fields: dates in the wrong
+/// order (on the later field), fields that must differ (on the second), and
+/// when `today` is given (forms: the device's day), dates of things that
+/// happened set in the future. Forms run all of it; the server, through
+/// [`crate::validate::validate`], all but the future dates (it cannot know
+/// the device's day better than the device).
+pub fn cross_problems(
     kind: Kind,
     values: &std::collections::BTreeMap<String, Value>,
+    today: Option<NaiveDate>,
 ) -> Vec<FieldProblem> {
     let Some(listing) = kind.listing() else {
         return Vec::new();
     };
-    let date = |f: &str| values.get(f).and_then(Value::as_str).and_then(parse_date);
-    listing
-        .after
-        .iter()
-        .filter_map(|a| {
-            let (later, earlier) = (date(a.later)?, date(a.earlier)?);
-            (later < earlier).then(|| {
-                let (l, e) = (field_spec(kind, a.later)?, field_spec(kind, a.earlier)?);
-                Some(FieldProblem {
-                    field: a.later.to_owned(),
-                    code: ProblemCode::Inconsistent,
-                    zh: format!("{}不能早于{}，请修改。", l.zh, e.zh),
-                    en: format!(
-                        "{} cannot be before {}. Please correct it.",
-                        l.en,
-                        e.en.to_ascii_lowercase()
-                    ),
-                })
-            })?
-        })
-        .collect()
+    let date = |f: &str| {
+        let s = values.get(f).and_then(Value::as_str)?;
+        parse_date(s).or_else(|| parse_date_time(s).map(|t| t.date()))
+    };
+    let text = |f: &str| {
+        values
+            .get(f)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    let problem = |field: &str, zh: String, en: String| FieldProblem {
+        field: field.to_owned(),
+        code: ProblemCode::Inconsistent,
+        zh,
+        en,
+    };
+    let mut out = Vec::new();
+    for a in listing.after {
+        if let (Some(later), Some(earlier), Some(l), Some(e)) = (
+            date(a.later),
+            date(a.earlier),
+            field_spec(kind, a.later),
+            field_spec(kind, a.earlier),
+        ) && later < earlier
+        {
+            out.push(problem(
+                a.later,
+                format!("{}不能早于{}，请修改。", l.zh, e.zh),
+                format!(
+                    "{} cannot be before {}. Please correct it.",
+                    l.en,
+                    e.en.to_ascii_lowercase()
+                ),
+            ));
+        }
+    }
+    for (a, b) in listing.differ {
+        if let (Some(x), Some(y), Some(sa), Some(sb)) =
+            (text(a), text(b), field_spec(kind, a), field_spec(kind, b))
+            && x == y
+        {
+            out.push(problem(
+                b,
+                format!("{}不能与{}是同一人，请修改。", sb.zh, sa.zh),
+                format!(
+                    "{} cannot be the same as {}. Please correct it.",
+                    sb.en,
+                    sa.en.to_ascii_lowercase()
+                ),
+            ));
+        }
+    }
+    if let Some(today) = today {
+        for f in listing.past {
+            if let (Some(d), Some(spec)) = (date(f), field_spec(kind, f))
+                && d > today
+            {
+                out.push(problem(
+                    f,
+                    format!("{}不能晚于今天，请修改。", spec.zh),
+                    format!("{} cannot be in the future. Please correct it.", spec.en),
+                ));
+            }
+        }
+    }
+    out
 }
 
 /// The workflow rule the server applies to a change (the same one the app

@@ -117,9 +117,9 @@ fn accepted(r: &PushResultV1) -> bool {
 }
 
 /// A valid value for a field, from its rule alone.
-fn sample(rule: Rule, n: i64) -> Value {
+fn sample(field: &str, rule: Rule, n: i64) -> Value {
     match rule {
-        Rule::Text { max } => json!(format!("样例{n}").chars().take(max).collect::<String>()),
+        Rule::Text { max } => json!(format!("{field}{n}").chars().take(max).collect::<String>()),
         Rule::OneOf(codes) => json!(codes[0]),
         Rule::Choice(choices) => json!(choices[0].code),
         Rule::Int { min, max } => json!((min + n).min(max)),
@@ -138,7 +138,7 @@ fn new_values(kind: Kind, n: i64) -> Value {
     let mut v = serde_json::Map::new();
     for f in kind.spec().fields {
         if listing.in_form(f.name) || listing.fills.iter().any(|(x, _)| *x == f.name) {
-            v.insert(f.name.to_owned(), sample(f.rule, n));
+            v.insert(f.name.to_owned(), sample(f.name, f.rule, n));
         }
     }
     if let Some(w) = listing.workflow {
@@ -359,7 +359,7 @@ fn every_registry_form_can_be_filled_and_saved() {
             .iter()
             .filter(|f| l.in_form(f.name))
             .map(|f| {
-                let text = match sample(f.rule, 1) {
+                let text = match sample(f.name, f.rule, 1) {
                     Value::String(s) => s,
                     other => other.to_string(),
                 };
@@ -416,6 +416,50 @@ fn dates_in_the_wrong_order_are_refused_on_device_and_server() {
         json!(values),
     );
     assert!(matches!(r, PushResultV1::Refused { .. }), "{r:?}");
+}
+
+#[test]
+fn things_that_happened_cannot_be_dated_in_the_future_on_a_form() {
+    let today = NaiveDate::from_ymd_opt(2026, 12, 4).unwrap();
+    let inputs = |when: &str| -> BTreeMap<String, String> {
+        [
+            ("clue_type", "other"),
+            ("place", "南门"),
+            ("description", "可疑"),
+            ("occurred_at", when),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect()
+    };
+    let ctx = crate::form::FormContext {
+        today: Some(today),
+        ..Default::default()
+    };
+    let future = crate::form::check_with(Kind::Clue, &inputs("2026-12-05T08:00"), true, ctx);
+    assert!(
+        future.problems["occurred_at"].zh.contains("不能晚于今天"),
+        "{future:?}"
+    );
+    assert!(crate::form::check_with(Kind::Clue, &inputs("2026-12-04T23:59"), true, ctx).is_ok());
+    // A future install date is a plan: the barrier stays due.
+    let mut r = Record::new(
+        RecordId(Uuid::from_u128(1)),
+        Kind::VehicleBarrier,
+        unit(SCHOOL),
+        None,
+    );
+    for (f, v) in [
+        ("status", "planned"),
+        ("install_deadline", "2026-11-01"),
+        ("installed_on", "2027-03-01"),
+    ] {
+        r.apply(
+            Hlc::new(1, 0, DeviceId(1)),
+            [(&f.to_owned(), &json!(v), None)],
+        );
+    }
+    assert_eq!(standing(&r, today).map(|s| s.0), Some(Standing::Overdue));
 }
 
 fn clue(place: &str, hide: bool) -> Value {
@@ -541,6 +585,43 @@ fn only_the_district_moves_a_clue_and_a_new_one_starts_reported() {
         json!({"status": "received", "received_by": "区法制科", "received_at": "2026-12-04T09:00"}),
     );
     assert!(accepted(&r), "{r:?}");
+    // Received: the reporter and the school can no longer change it.
+    for who in [reporter, admin()] {
+        let r = server.push(&who, Kind::Clue, id, None, json!({"place": "改了"}));
+        assert!(
+            matches!(r, PushResultV1::Refused { .. }),
+            "{:?} edited a received clue",
+            who.role
+        );
+    }
+    assert!(accepted(&server.push(
+        &district,
+        Kind::Clue,
+        id,
+        None,
+        json!({"people": "两名成年男子"})
+    )));
+}
+
+#[test]
+fn a_school_admin_cannot_change_a_clue_someone_else_filed() {
+    let mut server = Server::default();
+    let id = RecordId(Uuid::from_u128(81));
+    assert!(accepted(&server.push(
+        &actor(Role::Staff, SCHOOL, 300),
+        Kind::Clue,
+        id,
+        None,
+        clue("门口", false)
+    )));
+    let r = server.push(
+        &admin(),
+        Kind::Clue,
+        id,
+        None,
+        json!({"description": "改写"}),
+    );
+    assert!(matches!(r, PushResultV1::Refused { .. }), "{r:?}");
 }
 
 #[test]

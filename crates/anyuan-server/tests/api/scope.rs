@@ -401,7 +401,7 @@ async fn a_clue_is_read_by_its_reporter_its_schools_admins_and_the_district_only
     };
     let res = app.push(&admin, &dev.batch(vec![c.clone()])).await;
     assert!(
-        matches!(&res.results[0], PushResultV1::Refused { reason, .. } if reason.code == RefusalCode::RoleNotAllowed),
+        matches!(&res.results[0], PushResultV1::Refused { .. }),
         "{res:?}"
     );
     let district = app.login("district").await;

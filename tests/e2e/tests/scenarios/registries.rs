@@ -257,6 +257,18 @@ async fn a_plan_written_offline_is_linked_from_a_drill_and_registry_gaps_reach_t
         .wait_text_contains("record-title", "防台防汛应急预案")
         .await?;
 
+    // A use of the demo's chemical, added from the chemical's own page.
+    tablet.goto(&server.url("/r/chemicals")).await?;
+    tablet.click("record-open").await?;
+    tablet.click("record-add-chemical_use").await?;
+    set_value(&tablet, "chemical_use-used_at", "2026-11-30T09:15").await?;
+    fill(&tablet, "chemical_use-amount", "20毫升").await?;
+    fill(&tablet, "chemical_use-used_by", "吴老师").await?;
+    tablet.click("record-save").await?;
+    tablet
+        .wait_text_contains("record-children-chemical_use", "20毫升")
+        .await?;
+
     server.start().await?;
     wait_waiting(&tablet, 0, RECONNECT).await?;
     let records = server_records(&server, "district").await?;
@@ -279,6 +291,18 @@ async fn a_plan_written_offline_is_linked_from_a_drill_and_registry_gaps_reach_t
     ensure!(
         missing.contains("分管领导") && missing.contains("联络员"),
         "Today: {missing}"
+    );
+
+    // The district is told which schools lack it, not its own office.
+    sign_out(&tablet).await?;
+    sign_in(&tablet, "district", DEMO_PASSWORD).await?;
+    tablet.click("nav-today").await?;
+    let gaps = tablet
+        .wait_text_contains("today-registries", "示例实验小学")
+        .await?;
+    ensure!(
+        !tablet.exists("today-registry-missing").await?,
+        "the district is told its own office lacks a school ledger: {gaps}"
     );
     tablet.close().await
 }
