@@ -6,4 +6,5 @@ pub mod form;
 pub mod header;
 pub mod icons;
 pub mod nav;
+pub mod not_allowed;
 pub mod update;

@@ -195,6 +195,32 @@ async fn staff_opening_admin_are_told_why_it_is_empty_and_led_back() -> Result<(
 }
 
 #[tokio::test]
+async fn staff_typing_an_admin_form_address_are_told_they_cannot_use_it() -> Result<()> {
+    let server = Server::start_new().await?;
+    let profile = Profile::new()?;
+    let browser = Browser::launch(&profile, Viewport::PHONE).await?;
+    browser.goto(&server.url("/")).await?;
+    sign_in(&browser, "teacher1", DEMO_PASSWORD).await?;
+    for (path, form) in [
+        ("/duty/shifts/new", "duty-shift-form"),
+        ("/duty/alerts/new", "weather-alert-form"),
+        ("/duty/coverage/new", "duty-coverage-form"),
+        ("/duty/checklists", "checklist-editor"),
+    ] {
+        open(&browser, &server, path, "page-not-allowed").await?;
+        let text = browser.text("not-allowed-text").await?;
+        ensure!(
+            text.contains("教职工") && text.contains("管理员"),
+            "{path} does not say why: {text:?}"
+        );
+        ensure!(!browser.exists(form).await?, "{path} still offers the form");
+    }
+    browser.click("not-allowed-back").await?;
+    browser.find("page-duty").await?;
+    browser.close().await
+}
+
+#[tokio::test]
 async fn today_tells_unfinished_drills_of_one_kind_apart() -> Result<()> {
     let server = Server::start_new().await?;
     let profile = Profile::new()?;
