@@ -30,6 +30,7 @@ strings! {
         schools_lacking: "尚缺的学校：", "Schools lacking it: ";
         waiting: "待同步", "Waiting to sync";
         concurrent: "另一台设备同时修改过此项", "Edited at the same time on another device";
+        concurrent_hint: "另一个值在下方“修改记录”中，可一键恢复。", "The other value is in the history below; one tap restores it.";
         status: "状态", "Status";
         moved: "已更新状态，已保存到本设备。", "Status updated and saved on this device.";
         saved: "已保存到本设备，联网后自动同步。", "Saved on this device; it syncs when a network is there.";

@@ -2,23 +2,20 @@
 //! moves for the signed-in role, its child records, edit and delete, and
 //! its history (from the server online; the device's version offline).
 
-use std::collections::BTreeMap;
-
 use anyuan_core::kind::Kind;
 use anyuan_core::record::{Record, RecordId};
-use anyuan_core::registry::{self, history};
+use anyuan_core::registry;
 use anyuan_core::schema::Transition;
-use anyuan_core::timefmt;
-use anyuan_core::validate::{DELETED, field_spec, format_date_time};
+use anyuan_core::validate::{DELETED, format_date_time};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use serde_json::Value;
 
 use super::{Missing, due_badge, may_write, unit_name};
-use crate::api::{self, ApiError};
 use crate::clock;
 use crate::components::form::{SaveErrorView, save_fields};
+use crate::components::history::RecordHistory;
 use crate::data;
 use crate::i18n::use_i18n;
 use crate::local::SaveError;
@@ -162,6 +159,7 @@ fn Detail(kind: Kind, id: RecordId) -> AnyView {
         <section class="page" data-testid="page-record" data-kind=kind.name()>
             <p><A href=format!("/r/{slug}") attr:class="muted">{move || l.title.pick(lang())}</A></p>
             <h1 class="page-title" data-testid="record-title">{move || registry::title(&get(), lang())}</h1>
+            <crate::components::history::ConcurrentNote id=id/>
             {district.then(|| view! { <p class="page-subtitle">{unit_name(sync, unit)}</p> })}
             {saved.then(|| view! {
                 <p class="banner banner-ok" role="status" data-testid="record-saved">{move || t().saved}</p>
@@ -202,7 +200,7 @@ fn Detail(kind: Kind, id: RecordId) -> AnyView {
                     </button>
                 </div>
             })}
-            <History kind=kind id=id editable=editable/>
+            <RecordHistory kind=kind id=id editable=editable/>
         </section>
     }
     .into_any()
@@ -254,145 +252,6 @@ fn Children(kind: Kind, parent: RecordId) -> impl IntoView {
                 <A href=format!("/r/{}/new/{parent}", l.slug) attr:class="btn" attr:data-testid=format!("record-add-{}", kind.name())>
                     {move || t().children_add}
                 </A>
-            })}
-        </section>
-    }
-}
-
-/// What the history section shows.
-#[derive(Clone)]
-enum Loaded {
-    Rows(Vec<history::HistoryRow>),
-    Offline,
-    Failed,
-}
-
-/// The record's history: every change with who, when on the device and on
-/// the server, which device, each field's old → new value, and writes that
-/// lost to a concurrent edit. Offline: the device's version and its
-/// changes still waiting.
-#[component]
-fn History(kind: Kind, id: RecordId, editable: bool) -> impl IntoView {
-    let i18n = use_i18n();
-    let t = move || i18n.t().registry;
-    let lang = move || i18n.lang.get();
-    let sync = use_sync();
-    let open = RwSignal::new(false);
-    let loaded = RwSignal::new(None::<Loaded>);
-    let load = move |_| {
-        open.set(true);
-        loaded.set(None);
-        let token = sync.engine().session.token.clone();
-        leptos::task::spawn_local(async move {
-            let got =
-                api::get::<history::HistoryV1>(&format!("/api/sync/history/{id}"), Some(&token))
-                    .await;
-            loaded.set(Some(match got {
-                Ok(h) => Loaded::Rows(history::rows(kind, &h.entries)),
-                Err(ApiError::Offline | ApiError::Busy { .. } | ApiError::BadAnswer { .. }) => {
-                    Loaded::Offline
-                }
-                // A record the server has not had yet is not an error.
-                Err(ApiError::Rejected { status: 404, .. }) => Loaded::Rows(Vec::new()),
-                Err(_) => Loaded::Failed,
-            }));
-        });
-    };
-    let label = move |field: &str| {
-        field_spec(kind, field).map_or(field.to_owned(), |s| lang().pick(s.zh, s.en).to_owned())
-    };
-    let value = move |field: &str, v: &Option<Value>| match v {
-        None | Some(Value::Null) => t().empty_value.to_owned(),
-        Some(v) => registry::display_value(kind, field, v, lang()),
-    };
-    let when = move |ms: u64| timefmt::date_time(lang(), clock::local_at(ms as i64));
-    // A value that lost to a concurrent edit is restored as a new edit.
-    let restored = RwSignal::new(None::<Result<(), SaveError>>);
-    let restore = move |field: String, value: Value| {
-        let Some(r) = data::record(sync, id) else {
-            return;
-        };
-        let fields = anyuan_core::order::map_of([(field, value)]);
-        leptos::task::spawn_local(async move {
-            restored.set(Some(
-                save_fields(sync, kind, id, r.unit, r.parent, fields).await,
-            ));
-        });
-    };
-    let pending = move || {
-        sync.status.data_version.track();
-        sync.engine().local.with(|r| {
-            r.outbox
-                .iter()
-                .filter(|c| c.record == id)
-                .map(|c| (c.stamp.ms, c.fields.keys().cloned().collect::<Vec<_>>()))
-                .collect::<Vec<_>>()
-        })
-    };
-    let offline = move || {
-        let r = data::record(sync, id);
-        let last = r.as_ref().and_then(Record::max_stamp);
-        view! {
-            <p class="muted" data-testid="history-offline">{move || t().history_offline}</p>
-            {last.map(|s| view! { <p>{move || t().history_last_change}"："{when(s.ms)}</p> })}
-            <ul class="cards">
-                {pending().into_iter().map(|(ms, fields)| view! {
-                    <li class="card" data-testid="history-pending">
-                        <span class="badge badge-warn">{move || t().history_pending}</span>" "{when(ms)}
-                        <span class="muted">" "{fields.iter().map(|f| label(f)).collect::<Vec<_>>().join("、")}</span>
-                    </li>
-                }).collect_view()}
-            </ul>
-        }
-    };
-    view! {
-        <section class="card" data-testid="record-history">
-            <h2>{move || t().history}</h2>
-            {move || (!open.get()).then(|| view! {
-                <button class="btn" data-testid="history-show" on:click=load>{move || t().history_show}</button>
-            })}
-            {move || open.get().then(|| match loaded.get() {
-                None => view! { <p class="muted">{move || t().history_loading}</p> }.into_any(),
-                Some(Loaded::Offline) => offline().into_any(),
-                Some(Loaded::Failed) => view! { <p class="error" role="alert">{move || t().history_failed}</p> }.into_any(),
-                Some(Loaded::Rows(rows)) => view! {
-                    {move || restored.get().map(|r| match r {
-                        Ok(()) => view! { <p class="banner banner-ok" role="status" data-testid="history-restored">{move || t().saved}</p> }.into_any(),
-                        Err(e) => view! { <p class="error" role="alert">{crate::components::form::save_error_text(&e, lang())}</p> }.into_any(),
-                    })}
-                    <ol class="history" data-testid="history-list">
-                        {rows.into_iter().rev().map(|row| {
-                            let who = row.author_name.clone().unwrap_or_else(|| t().history_unknown.to_owned());
-                            let changes: BTreeMap<String, history::FieldChange> = row.changes.iter().map(|c| (c.field.clone(), c.clone())).collect();
-                            view! {
-                                <li class="card" data-testid="history-entry">
-                                    <p><strong>{who}</strong>" · "{move || t().history_device}" "{format!("{:04x}", row.device.0 & 0xffff)}</p>
-                                    <p class="muted">
-                                        {move || t().history_device_time}"："{when(row.device_ms)}" · "
-                                        {move || t().history_server_time}"："{when(row.server_ms)}
-                                    </p>
-                                    {row.restamped.then(|| view! { <p class="badge badge-warn">{move || t().history_restamped}</p> })}
-                                    <ul>
-                                        {changes.into_values().map(|c| {
-                                            let lost = c.lost;
-                                            let (field, new) = (c.field.clone(), c.new.clone());
-                                            view! {
-                                                <li data-testid="history-change" data-lost=lost.to_string()>
-                                                    {label(&c.field)}"："{value(&c.field, &c.old)}" → "{value(&c.field, &Some(c.new.clone()))}
-                                                    {lost.then(|| view! { " "<span class="badge badge-warn">{move || t().history_lost}</span> })}
-                                                    {(lost && editable).then(|| view! {
-                                                        " "<button class="btn" data-testid="history-restore"
-                                                            on:click=move |_| restore(field.clone(), new.clone())>{move || t().history_restore}</button>
-                                                    })}
-                                                </li>
-                                            }
-                                        }).collect_view()}
-                                    </ul>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ol>
-                }.into_any(),
             })}
         </section>
     }

@@ -153,7 +153,7 @@ static PERSON: KindSpec = KindSpec {
     zh: "人员",
     en: "person",
     confidential: false,
-    listing: None,
+    listing: Some(&crate::registry::kinds::PEOPLE_LISTING),
     writers: ADMINS,
     parent: None,
     fields: &[

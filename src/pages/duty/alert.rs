@@ -98,6 +98,10 @@ fn level_label(code: &str, lang: Lang) -> &'static str {
 /// Sets a weather alert in the admin's unit (the district's applies to all).
 #[component]
 pub fn AlertNew() -> impl IntoView {
+    use crate::components::not_allowed::{NotAllowed, may_write};
+    if !may_write(Kind::WeatherAlert) {
+        return view! { <NotAllowed kind=Kind::WeatherAlert back="/duty"/> }.into_any();
+    }
     let i18n = use_i18n();
     let t = move || i18n.t().duty;
     let sync = use_sync();
@@ -145,6 +149,7 @@ pub fn AlertNew() -> impl IntoView {
             </form>
         </section>
     }
+    .into_any()
 }
 
 #[component]

@@ -27,7 +27,10 @@ use crate::sync::use_sync;
 pub fn Checklists() -> impl IntoView {
     let sync = use_sync();
     if !is_admin(sync) {
-        return view! { <crate::pages::not_found::NotFound/> }.into_any();
+        return view! {
+            <crate::components::not_allowed::NotAllowed kind=anyuan_core::kind::Kind::AlertChecklist back="/duty"/>
+        }
+        .into_any();
     }
     view! { <Editor/> }.into_any()
 }

@@ -145,7 +145,11 @@ fn reason_label(code: &str, lang: Lang) -> &'static str {
 /// Adds a coverage period (admins: the district's applies to every unit).
 #[component]
 pub fn CoverageNew() -> impl IntoView {
-    view! { <CoverageForm existing=None/> }
+    use crate::components::not_allowed::{NotAllowed, may_write};
+    if !may_write(Kind::DutyCoverage) {
+        return view! { <NotAllowed kind=Kind::DutyCoverage back="/duty"/> }.into_any();
+    }
+    view! { <CoverageForm existing=None/> }.into_any()
 }
 
 /// Corrects or deletes one of the admin's unit's coverage periods.
@@ -154,8 +158,12 @@ pub fn CoverageEdit() -> impl IntoView {
     let sync = use_sync();
     let existing = own_route_record(sync, Kind::DutyCoverage);
     match existing {
-        Some(r) if is_admin(sync) => view! { <CoverageForm existing=Some(r)/> }.into_any(),
-        _ => view! { <crate::pages::not_found::NotFound/> }.into_any(),
+        _ if !is_admin(sync) => view! {
+            <crate::components::not_allowed::NotAllowed kind=Kind::DutyCoverage back="/duty"/>
+        }
+        .into_any(),
+        Some(r) => view! { <CoverageForm existing=Some(r)/> }.into_any(),
+        None => view! { <crate::pages::not_found::NotFound/> }.into_any(),
     }
 }
 

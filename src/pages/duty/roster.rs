@@ -232,7 +232,11 @@ const SHIFT_FIELDS: [&str; 6] = ["person", "role", "phone", "start", "end", "not
 /// Adds a shift to the roster (admins).
 #[component]
 pub fn ShiftNew() -> impl IntoView {
-    view! { <ShiftForm existing=None/> }
+    use crate::components::not_allowed::{NotAllowed, may_write};
+    if !may_write(Kind::DutyShift) {
+        return view! { <NotAllowed kind=Kind::DutyShift back="/duty"/> }.into_any();
+    }
+    view! { <ShiftForm existing=None/> }.into_any()
 }
 
 /// Corrects a shift of the admin's unit, or deletes it while nothing is
@@ -242,8 +246,12 @@ pub fn ShiftEdit() -> impl IntoView {
     let sync = use_sync();
     let existing = own_route_record(sync, Kind::DutyShift);
     match existing {
-        Some(r) if is_admin(sync) => view! { <ShiftForm existing=Some(r)/> }.into_any(),
-        _ => view! { <crate::pages::not_found::NotFound/> }.into_any(),
+        _ if !is_admin(sync) => view! {
+            <crate::components::not_allowed::NotAllowed kind=Kind::DutyShift back="/duty"/>
+        }
+        .into_any(),
+        Some(r) => view! { <ShiftForm existing=Some(r)/> }.into_any(),
+        None => view! { <crate::pages::not_found::NotFound/> }.into_any(),
     }
 }
 

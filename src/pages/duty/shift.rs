@@ -20,6 +20,7 @@ use uuid::Uuid;
 use super::{duty_data, is_admin, now_signal, scope, status_word};
 use crate::clock;
 use crate::components::form::{Field, FormState, SaveErrorView, save_fields};
+use crate::components::history::{ConcurrentNote, RecordHistory};
 use crate::data::route_id;
 use crate::i18n::use_i18n;
 use crate::local::SaveError;
@@ -113,6 +114,7 @@ fn Detail(shift: Memo<Option<Shift>>) -> impl IntoView {
             <h1 class="page-title" data-testid="duty-shift-title">
                 {move || cur().person}" · "{move || cur().role.label(lang())}
             </h1>
+            <ConcurrentNote id=id/>
             <p class="page-subtitle">
                 <span class=move || status_word(status.get(), t()).1 data-testid="duty-shift-status">
                     {move || status_word(status.get(), t()).0}
@@ -168,6 +170,7 @@ fn Detail(shift: Memo<Option<Shift>>) -> impl IntoView {
                 <ShiftLog shift=id data=data/>
                 <p class="muted">{move || t().received_note}</p>
             </section>
+            <RecordHistory kind=Kind::DutyShift id=id editable=is_admin(sync) && unit == scope(sync).unit/>
         </section>
     }
     .into_any()

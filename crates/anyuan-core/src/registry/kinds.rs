@@ -142,6 +142,39 @@ pub static EMERGENCY_PLAN: KindSpec = KindSpec {
     ],
 };
 
+// ---------------------------------------------------------------- 人员名录
+
+/// The staff directory ([`Kind::Person`], declared in `kind.rs`): a plain
+/// registry with no page of its own.
+pub static PEOPLE_LISTING: Listing = Listing {
+    slug: "people",
+    title: text("人员名录", "Staff directory"),
+    about: text(
+        "本单位人员的职务和电话，值班、预案和队伍登记时可以查到。",
+        "The unit's people with their jobs and phones, for duty, plans and the safety team.",
+    ),
+    group: Group::Organisation,
+    name: &["name"],
+    columns: &["role", "phone"],
+    filters: &[],
+    sort: ("name", false),
+    fills: &[],
+    due: None,
+    expect: None,
+    workflow: None,
+    after: &[],
+    past: &[],
+    differ: &[],
+    children: &[],
+    private: None,
+    report: report(
+        "people",
+        "人员名录",
+        "Staff directory",
+        &[Kind::Person, Kind::Unit],
+    ),
+};
+
 // ---------------------------------------------------------------- 安全管理队伍
 
 /// Types of safety-team members.

@@ -37,6 +37,7 @@ use crate::wire::{ChangeV1, Refusal, RefusalCode};
 pub static LISTINGS: &[&Listing] = &[
     &kinds::GROUP_LISTING,
     &kinds::PLAN_LISTING,
+    &kinds::PEOPLE_LISTING,
     &kinds::TEAM_LISTING,
     &kinds::CHEMICAL_LISTING,
     &kinds::FIRE_LISTING,
