@@ -57,10 +57,7 @@ pub fn RegistryToday() -> impl IntoView {
             // schools lack what.
             let schools = registry::schools(&sync.engine().local.records_of(Kind::Unit));
             for &kind in &kinds {
-                let lacking: Vec<String> = registry::gaps(kind, &records, &schools)
-                    .into_iter()
-                    .filter_map(|(u, _)| schools.iter().find(|s| s.0 == u).map(|s| s.1.clone()))
-                    .collect();
+                let lacking = registry::lacking(kind, &records, &schools);
                 if !lacking.is_empty() {
                     out.push(Item::Gaps {
                         kind,

@@ -55,10 +55,7 @@ pub fn Index() -> impl IntoView {
                                     // which schools lack something.
                                     let missing = if district {
                                         let schools = registry::schools(&records_of(sync, Kind::Unit));
-                                        let gaps = registry::gaps(kind, &rows, &schools);
-                                        gaps.iter()
-                                            .filter_map(|(u, _)| schools.iter().find(|s| s.0 == *u).map(|s| s.1.clone()))
-                                            .collect::<Vec<_>>()
+                                        registry::lacking(kind, &rows, &schools)
                                     } else {
                                         let field = kind.listing().and_then(|l| l.expect).map_or("", |e| e.field);
                                         registry::missing(kind, &rows, unit)

@@ -208,6 +208,16 @@ pub fn gaps(
         .collect()
 }
 
+/// The names of the schools [`gaps`] finds, in `schools`' order.
+pub fn lacking(kind: Kind, records: &[Record], schools: &[(UnitId, String)]) -> Vec<String> {
+    let gaps = gaps(kind, records, schools);
+    schools
+        .iter()
+        .filter(|(u, _)| gaps.iter().any(|(g, _)| g == u))
+        .map(|(_, name)| name.clone())
+        .collect()
+}
+
 /// The label of an expected code, e.g. 火灾 for a plan kind.
 pub fn code_label(kind: Kind, field: &str, code: &str, lang: Lang) -> String {
     match field_spec(kind, field).map(|s| s.rule) {

@@ -774,3 +774,57 @@ fn search_matches_every_word_in_what_the_list_shows() {
     assert!(matches(&r, "  ", Lang::Zh));
     assert_eq!(title(&r, Lang::Zh), "食堂厨房 · 一楼后厨");
 }
+
+#[test]
+fn the_district_is_told_which_schools_lack_a_registry_never_its_own_office() {
+    let mut records = Vec::new();
+    for (n, kind, name) in [
+        (SCHOOL, "school", "一中"),
+        (OTHER_SCHOOL, "kindergarten", "幼儿园"),
+        (DISTRICT, "district", "区教育局"),
+    ] {
+        let mut u = Record::new(RecordId(Uuid::from_u128(n)), Kind::Unit, unit(n), None);
+        for (f, v) in [("type", kind), ("name", name)] {
+            u.apply(
+                Hlc::new(1, 0, DeviceId(1)),
+                [(&f.to_owned(), &json!(v), None)],
+            );
+        }
+        records.push(u);
+    }
+    for (n, u, position) in [
+        (50, SCHOOL, "liaison"),
+        (51, SCHOOL, "leader_in_charge"),
+        (52, OTHER_SCHOOL, "liaison"),
+    ] {
+        let mut r = Record::new(
+            RecordId(Uuid::from_u128(n)),
+            Kind::LeadingGroupMember,
+            unit(u),
+            None,
+        );
+        r.apply(
+            Hlc::new(1, 0, DeviceId(1)),
+            [(&"position".to_owned(), &json!(position), None)],
+        );
+        records.push(r);
+    }
+    let schools = schools(&records);
+    assert_eq!(
+        schools.len(),
+        2,
+        "the district office is not a school: {schools:?}"
+    );
+    assert_eq!(
+        gaps(Kind::LeadingGroupMember, &records, &schools),
+        vec![(unit(OTHER_SCHOOL), vec!["leader_in_charge"])]
+    );
+    assert_eq!(
+        lacking(Kind::LeadingGroupMember, &records, &schools),
+        ["幼儿园"]
+    );
+    assert_eq!(
+        lacking(Kind::EmergencyPlan, &records, &schools),
+        ["一中", "幼儿园"]
+    );
+}

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use anyhow::{Context as _, Result, ensure};
 use anyuan_e2e::app::{
-    DEMO_PASSWORD, api_token, choose, choose_text, fill, server_records, set_value, sign_in,
-    sign_out, wait_service_worker, wait_synced, wait_waiting,
+    DEMO_PASSWORD, api_session, api_token, choose, choose_text, fill, server_records, set_value,
+    sign_in, sign_out, wait_service_worker, wait_synced, wait_waiting,
 };
 use anyuan_e2e::{Browser, Profile, Server, Viewport, http_client};
 use serde_json::{Value, json};
@@ -47,18 +47,14 @@ async fn indexed_db_dump(browser: &Browser) -> Result<String> {
 
 /// A second staff account of 示例第一中学, made by its admin.
 async fn second_teacher(server: &Server) -> Result<()> {
-    let token = api_token(server, "school1").await?;
-    let me: Value = http_client()?
-        .get(server.url("/api/auth/me"))
-        .bearer_auth(&token)
-        .send()
-        .await?
-        .error_for_status()?
-        .json()
-        .await?;
+    let session = api_session(server, "school1").await?;
+    let (token, me) = (
+        session["token"].as_str().unwrap_or_default(),
+        &session["user"],
+    );
     http_client()?
         .post(server.url("/api/admin/users"))
-        .bearer_auth(&token)
+        .bearer_auth(token)
         .json(&json!({
             "login": "teacher9", "display_name": "钱老师", "role": "staff",
             "unit_id": me["unit_id"], "password": DEMO_PASSWORD,
